@@ -1,0 +1,44 @@
+/**
+ * The backend contract: data movement. Kernels are registered separately.
+ * @module
+ */
+import type { DType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/** A tensor's shape and dtype, without its data: what shape inference sees. */
+export interface TensorMeta {
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** What a kernel sees of an input: its metadata and its backend's data handle. */
+export interface TensorInfo extends TensorMeta {
+  readonly data: unknown;
+}
+
+/**
+ * A backend owns tensor storage. It moves data in and out; the ops it runs
+ * are kernels registered for its name. A third-party backend implements this
+ * plus whatever kernels it has, and dispatch falls back to `cpu` for the rest.
+ */
+export interface Backend {
+  /** The name kernels are registered under. */
+  readonly name: string;
+  /** Takes ownership of `values` (or copies them) and returns a handle to the stored data. */
+  write(values: TypedArray, dtype: DType, shape: Shape): unknown;
+  /** Reads stored data synchronously. The result must not be mutated. */
+  readSync(handle: unknown, dtype: DType, size: number): TypedArray;
+  /** Reads stored data; backends that can only read asynchronously implement this alone. */
+  read?(handle: unknown, dtype: DType, size: number): Promise<TypedArray>;
+  /** Releases stored data. */
+  disposeData(handle: unknown): void;
+}
+
+/** How a backend is registered: a factory and a priority (the highest that initialises wins by default). */
+export interface BackendDef {
+  readonly name: string;
+  /** Higher wins when no backend was chosen with `setBackend`. `cpu` has priority 1. */
+  readonly priority: number;
+  /** Creates the backend; may throw if the platform lacks what it needs. */
+  create(): Backend;
+}

@@ -1,0 +1,364 @@
+/**
+ * The engine: dispatches ops to kernels, owns tensor memory (scopes, the
+ * finalisation safety net, accounting) and offers the hook autograd records
+ * through. @nn/tensor does not depend on autograd.
+ * @module
+ */
+import type { Backend, TensorInfo, TensorMeta } from './backend.js';
+import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
+import { BackendError, DisposedTensorError, DuplicateCoreError, fmtShape, NNError, ShapeError } from './errors.js';
+import type { Attrs, KernelDef, OpDef, Registry } from './registry.js';
+import { shapesEqual, sizeOf, type Shape } from './shape.js';
+import { Tensor, TENSOR_BRAND } from './tensor.js';
+
+/** Storage shared by tensors that view the same data (reshape shares, it never copies). */
+export interface DataRef {
+  readonly backend: Backend;
+  readonly handle: unknown;
+  readonly bytes: number;
+  refCount: number;
+}
+
+/**
+ * What autograd installs into an engine. The engine calls `record` after
+ * every op whose inputs `shouldRecord` says need a tape entry.
+ */
+export interface GradHook {
+  shouldRecord(inputs: readonly Tensor[]): boolean;
+  record(op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Attrs): void;
+  backward(tensor: Tensor, gradient?: Tensor): void;
+}
+
+/** Live tensors and bytes, in total and per backend. */
+export interface MemoryInfo {
+  tensors: number;
+  bytes: number;
+  backends: Record<string, { tensors: number; bytes: number }>;
+}
+
+interface Scope {
+  tensors: Tensor[];
+}
+
+/** One engine per registry: the active backend, memory scopes and dispatch. */
+export class Engine {
+  readonly registry: Registry;
+  /** Installed by @nn/autograd; undefined until then. */
+  gradHook: GradHook | undefined;
+  private readonly instances = new Map<string, Backend>();
+  private activeName: string | undefined;
+  private readonly scopes: Scope[] = [];
+  private readonly perBackend = new Map<string, { tensors: number; bytes: number }>();
+  private readonly warned = new Set<string>();
+  private noRecordDepth = 0;
+  private readonly finalizer = new FinalizationRegistry<DataRef>((ref) => {
+    this.count(ref.backend.name, -1, 0);
+    this.release(ref);
+  });
+
+  constructor(registry: Registry) {
+    this.registry = registry;
+  }
+
+  // ---------------------------------------------------------------- backends
+
+  /** The active backend: the one chosen by `setBackend`, else the highest-priority one that initialises. */
+  backend(): Backend {
+    if (this.activeName === undefined) {
+      const errors: string[] = [];
+      for (const def of this.registry.backends()) {
+        try {
+          this.instance(def.name);
+          this.activeName = def.name;
+          break;
+        } catch (e) {
+          errors.push(`${def.name}: ${(e as Error).message}`);
+        }
+      }
+      if (this.activeName === undefined) {
+        throw new BackendError(`no backend could be initialised${errors.length ? ` (${errors.join('; ')})` : ' (none registered)'}`);
+      }
+    }
+    return this.instance(this.activeName);
+  }
+
+  /** Makes a registered backend the active one. */
+  setBackend(name: string): void {
+    this.instance(name);
+    this.activeName = name;
+  }
+
+  /** An initialised backend by name. */
+  instance(name: string): Backend {
+    let b = this.instances.get(name);
+    if (b === undefined) {
+      const def = this.registry.backendDef(name);
+      if (def === undefined) {
+        const known = this.registry.backends().map((d) => d.name);
+        throw new BackendError(`setBackend: unknown backend '${name}' (registered: ${known.join(', ') || 'none'})`);
+      }
+      b = def.create();
+      this.instances.set(name, b);
+    }
+    return b;
+  }
+
+  // ------------------------------------------------------------------ memory
+
+  /** Wraps data a backend holds in a new tensor, tracked by the current scope. */
+  makeTensor(backend: Backend, handle: unknown, shape: Shape, dtype: DType): Tensor {
+    const ref: DataRef = { backend, handle, bytes: sizeOf(shape) * bytesPerElement(dtype), refCount: 0 };
+    this.count(backend.name, 0, ref.bytes);
+    return this.wrap(ref, shape, dtype);
+  }
+
+  /** A new tensor on the same storage (a view with another shape). */
+  view(t: Tensor, shape: Shape): Tensor {
+    return this.wrap(this.refOf(t, 'reshape', 'x'), shape, t.dtype);
+  }
+
+  private wrap(ref: DataRef, shape: Shape, dtype: DType): Tensor {
+    ref.refCount++;
+    this.count(ref.backend.name, 1, 0);
+    const t = new Tensor(this, ref, shape, dtype);
+    this.finalizer.register(t, ref, t);
+    const scope = this.scopes[this.scopes.length - 1];
+    if (scope !== undefined) scope.tensors.push(t);
+    return t;
+  }
+
+  /** Releases a tensor's hold on its storage; idempotent. */
+  disposeTensor(t: Tensor): void {
+    const ref = t.dataRef;
+    if (ref === undefined) return;
+    t.dataRef = undefined;
+    this.finalizer.unregister(t);
+    this.count(ref.backend.name, -1, 0);
+    this.release(ref);
+  }
+
+  private release(ref: DataRef): void {
+    if (--ref.refCount === 0) {
+      this.count(ref.backend.name, 0, -ref.bytes);
+      ref.backend.disposeData(ref.handle);
+    }
+  }
+
+  private count(backend: string, tensors: number, bytes: number): void {
+    let c = this.perBackend.get(backend);
+    if (c === undefined) this.perBackend.set(backend, (c = { tensors: 0, bytes: 0 }));
+    c.tensors += tensors;
+    c.bytes += bytes;
+  }
+
+  /** Live tensors and bytes, in total and per backend. */
+  memory(): MemoryInfo {
+    const info: MemoryInfo = { tensors: 0, bytes: 0, backends: {} };
+    for (const [name, c] of this.perBackend) {
+      info.tensors += c.tensors;
+      info.bytes += c.bytes;
+      info.backends[name] = { ...c };
+    }
+    return info;
+  }
+
+  /**
+   * Runs `fn` in a scope: every tensor created inside and not returned (nor
+   * kept) is disposed when it ends. Returned tensors move to the outer scope.
+   */
+  tidy<T>(fn: () => T): T {
+    this.scopes.push({ tensors: [] });
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.endScope(undefined);
+      throw e;
+    }
+    if (result instanceof Promise) {
+      this.endScope(undefined);
+      throw new NNError('tidy: the function returned a Promise; tidy only works with synchronous functions (await outside it)');
+    }
+    this.endScope(result);
+    return result;
+  }
+
+  private endScope(result: unknown): void {
+    const scope = this.scopes.pop()!;
+    const returned = new Set<Tensor>();
+    collectTensors(result, returned);
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of scope.tensors) {
+      if (t.isDisposed || t.kept) continue;
+      if (returned.has(t)) parent?.tensors.push(t);
+      else t.dispose();
+    }
+  }
+
+  /** Exempts a tensor from scope disposal; it lives until `dispose()` or garbage collection. */
+  keep<T extends Tensor>(t: T): T {
+    t.kept = true;
+    return t;
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  /**
+   * Runs an op on the active backend: its own kernel; else the op's composite
+   * decomposition; else the `cpu` kernel with the data moved (warned once).
+   */
+  run(name: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor[] {
+    const def = this.registry.op(name);
+    const metas = this.checkInputs(def, inputs);
+    const outMetas = def.infer(metas, attrs);
+    const backend = this.backend();
+    const kernel = this.registry.kernel(name, backend.name);
+    const hook = this.noRecordDepth === 0 && !def.nondifferentiable ? this.gradHook : undefined;
+    const record = hook !== undefined && hook.shouldRecord(inputs);
+
+    if (kernel === undefined && def.composite !== undefined) {
+      // A composite with a gradient of its own is recorded as one op; without
+      // one, its inner ops are recorded and differentiate it.
+      const selfRecorded = record && this.registry.gradient(name) !== undefined;
+      const outputs = selfRecorded || !record ? this.withoutRecording(() => this.tidy(() => def.composite!([...inputs], attrs))) : def.composite([...inputs], attrs);
+      this.checkOutputs(name, outputs, outMetas);
+      if (selfRecorded) hook!.record(name, inputs, outputs, attrs);
+      return outputs;
+    }
+    const outputs = kernel !== undefined ? this.runKernel(kernel, backend, inputs, attrs, outMetas) : this.runFallback(name, backend, inputs, attrs, outMetas);
+    if (record) hook!.record(name, inputs, outputs, attrs);
+    return outputs;
+  }
+
+  /** Runs `fn` without recording ops for autograd. */
+  withoutRecording<T>(fn: () => T): T {
+    this.noRecordDepth++;
+    try {
+      return fn();
+    } finally {
+      this.noRecordDepth--;
+    }
+  }
+
+  /** True while ops are being recorded (not inside `withoutRecording`). */
+  get recording(): boolean {
+    return this.noRecordDepth === 0 && this.gradHook !== undefined;
+  }
+
+  private runKernel(kernel: KernelDef, backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outMetas: TensorMeta[]): Tensor[] {
+    const moved: DataRef[] = [];
+    const infos: TensorInfo[] = inputs.map((t) => {
+      const ref = t.dataRef!;
+      if (ref.backend === backend) return { shape: t.shape, dtype: t.dtype, data: ref.handle };
+      const copy = this.moveData(ref, t, backend);
+      moved.push(copy);
+      return { shape: t.shape, dtype: t.dtype, data: copy.handle };
+    });
+    const adopted = new Set<unknown>();
+    try {
+      const handles = kernel.run(infos, attrs, { backend, outputs: outMetas });
+      return handles.map((h, i) => {
+        const { shape, dtype } = outMetas[i]!;
+        // A kernel may return an input's storage (reshape does): share it instead of owning it twice.
+        const k = infos.findIndex((info) => info.data === h);
+        if (k >= 0 && inputs[k]!.dataRef!.handle === h) return this.wrap(inputs[k]!.dataRef!, shape, dtype);
+        if (k >= 0) adopted.add(h);
+        return this.makeTensor(backend, h, shape, dtype);
+      });
+    } finally {
+      for (const m of moved) if (!adopted.has(m.handle)) m.backend.disposeData(m.handle);
+    }
+  }
+
+  private runFallback(name: string, backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outMetas: TensorMeta[]): Tensor[] {
+    const cpuKernel = this.registry.kernel(name, 'cpu');
+    if (cpuKernel === undefined) {
+      throw new BackendError(`no kernel for op '${name}' on backend '${backend.name}' nor on 'cpu', and the op has no composite decomposition`, name);
+    }
+    const cpu = this.instance('cpu');
+    if (backend !== cpu && !this.warned.has(name)) {
+      this.warned.add(name);
+      console.warn(`nn: op '${name}' has no kernel on backend '${backend.name}'; running it on 'cpu' (data is copied)`);
+    }
+    const outputs = this.runKernel(cpuKernel, cpu, inputs, attrs, outMetas);
+    if (backend === cpu) return outputs;
+    return outputs.map((t) => {
+      const ref = this.moveData(t.dataRef!, t, backend);
+      t.dispose();
+      return this.makeTensor(backend, ref.handle, t.shape, t.dtype);
+    });
+  }
+
+  private moveData(ref: DataRef, t: Tensor, to: Backend): DataRef {
+    const values = ref.backend.readSync(ref.handle, t.dtype, t.size).slice() as TypedArray;
+    return { backend: to, handle: to.write(values, t.dtype, t.shape), bytes: ref.bytes, refCount: 1 };
+  }
+
+  private checkInputs(def: OpDef, inputs: readonly Tensor[]): TensorMeta[] {
+    const variadic = def.inputs.length > 0 && def.inputs[def.inputs.length - 1]!.startsWith('...');
+    if (variadic ? inputs.length < def.inputs.length - 1 : inputs.length !== def.inputs.length) {
+      throw new NNError(`expected ${variadic ? 'at least ' : ''}${def.inputs.length - (variadic ? 1 : 0)} inputs (${def.inputs.join(', ')}), got ${inputs.length}`, def.name);
+    }
+    return inputs.map((t, i) => {
+      const argName = def.inputs[Math.min(i, def.inputs.length - 1)]!.replace('...', '') + (variadic && i >= def.inputs.length - 1 ? `[${i - def.inputs.length + 1}]` : '');
+      this.refOf(t, def.name, argName);
+      return t;
+    });
+  }
+
+  /** The storage of a live tensor of this core, with a typed error otherwise. */
+  refOf(t: Tensor, op: string, arg: string): DataRef {
+    if (!(t instanceof Tensor)) {
+      if (t !== null && typeof t === 'object' && (t as Record<symbol, unknown>)[TENSOR_BRAND] === true) {
+        throw new DuplicateCoreError(
+          `argument '${arg}' is a Tensor from another copy of @nn/tensor loaded in this process; make every @nn package resolve the same @nn/tensor (npm dedupe)`,
+          op,
+        );
+      }
+      throw new NNError(`argument '${arg}' must be a Tensor, got ${describe(t)}`, op);
+    }
+    const ref = t.dataRef;
+    if (ref === undefined) {
+      throw new DisposedTensorError(`argument '${arg}' (shape ${fmtShape(t.shape)}, ${t.dtype}) was disposed, explicitly or by the end of its tidy() scope`, op);
+    }
+    return ref;
+  }
+
+  private checkOutputs(name: string, outputs: Tensor[], metas: TensorMeta[]): void {
+    if (outputs.length !== metas.length || outputs.some((t, i) => !shapesEqual(t.shape, metas[i]!.shape) || t.dtype !== metas[i]!.dtype)) {
+      throw new ShapeError(
+        `composite produced ${outputs.map((t) => `${fmtShape(t.shape)} ${t.dtype}`).join(', ')} but the op infers ${metas.map((m) => `${fmtShape(m.shape)} ${m.dtype}`).join(', ')}`,
+        name,
+      );
+    }
+  }
+
+  /** Reads a tensor's data synchronously (no copy on `cpu`: do not mutate). */
+  readSync(t: Tensor): TypedArray {
+    const ref = this.refOf(t, 'dataSync', 'tensor');
+    return ref.backend.readSync(ref.handle, t.dtype, t.size);
+  }
+
+  /** Reads a tensor's data, asynchronously where the backend needs it. */
+  async read(t: Tensor): Promise<TypedArray> {
+    const ref = this.refOf(t, 'data', 'tensor');
+    if (ref.backend.read !== undefined) return ref.backend.read(ref.handle, t.dtype, t.size);
+    return ref.backend.readSync(ref.handle, t.dtype, t.size);
+  }
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array (wrap it with tensor())';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'an object';
+  return typeof v;
+}
+
+/** Finds the tensors in a value returned from `tidy` (arrays and plain objects are searched). */
+function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
+  if (value instanceof Tensor) into.add(value);
+  else if (depth > 8 || value === null || typeof value !== 'object') return;
+  else if (Array.isArray(value)) for (const v of value) collectTensors(v, into, depth + 1);
+  else if (value instanceof Map) for (const v of value.values()) collectTensors(v, into, depth + 1);
+  else if (Object.getPrototypeOf(value) === Object.prototype) for (const v of Object.values(value)) collectTensors(v, into, depth + 1);
+}

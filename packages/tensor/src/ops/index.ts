@@ -1,0 +1,22 @@
+/**
+ * Every op front-end, and the descriptors of the core op set.
+ * @module
+ */
+import type { OpDef } from '../registry.js';
+import { elementwiseOpDefs } from './elementwise.js';
+import { indexingOpDefs } from './indexing.js';
+import { layoutOpDefs } from './layout.js';
+import { linalgOpDefs } from './linalg.js';
+import { randomOpDefs } from './random.js';
+import { reduceOpDefs } from './reduce.js';
+
+export * from './create.js';
+export * from './elementwise.js';
+export * from './indexing.js';
+export * from './layout.js';
+export * from './linalg.js';
+export * from './random.js';
+export * from './reduce.js';
+
+/** Descriptors of the core op set (primitives and composites). */
+export const coreOpDefs: OpDef[] = [...elementwiseOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs];
