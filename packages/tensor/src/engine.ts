@@ -240,6 +240,17 @@ export class Engine {
     }
   }
 
+  /** Runs `fn` with recording on, even inside `withoutRecording` (functional `grad` needs its own tape). */
+  withRecording<T>(fn: () => T): T {
+    const saved = this.noRecordDepth;
+    this.noRecordDepth = 0;
+    try {
+      return fn();
+    } finally {
+      this.noRecordDepth = saved;
+    }
+  }
+
   /** True while ops are being recorded (not inside `withoutRecording`). */
   get recording(): boolean {
     return this.noRecordDepth === 0 && this.gradHook !== undefined;
