@@ -41,7 +41,8 @@ export function detach(t: Tensor): Tensor {
   return getEngine().view(t, t.shape);
 }
 
-type TensorFn = (...args: Tensor[]) => Tensor;
+/** A function of tensors returning a tensor: what `grad`, `valueAndGrad` and `vjp` differentiate. */
+export type TensorFn = (...args: Tensor[]) => Tensor;
 
 function checkArgs(name: string, args: readonly unknown[], argnums: readonly number[]): void {
   args.forEach((a, i) => {

@@ -18,7 +18,10 @@
  * ```
  * @packageDocumentation
  */
-export { installAutograd, requiresGrad, noGrad, detach, grad, valueAndGrad, vjp } from './functional.js';
+export { installAutograd, requiresGrad, noGrad, detach, grad, valueAndGrad, vjp, type TensorFn } from './functional.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
 export { Tape, backwardFrom, type Node, type BackwardOptions } from './tape.js';
 export { rules, coreGradients, sumTo, unreduce, type GradOp, type Rule } from './gradients/index.js';
+export type { ElementwiseGradOp } from './gradients/elementwise.js';
+export type { ReduceGradOp } from './gradients/reduce.js';
+export type { LayoutGradOp } from './gradients/layout.js';

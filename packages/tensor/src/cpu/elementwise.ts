@@ -32,7 +32,7 @@ const unaryLoops: Record<UnaryOp, UnaryLoop> = {
   cos: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.cos(x[i]!); },
   tanh: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.tanh(x[i]!); },
   sigmoid: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = 1 / (1 + Math.exp(-x[i]!)); },
-  relu: (x, o, n) => { for (let i = 0; i < n; i++) { const v = x[i]!; o[i] = v < 0 ? 0 : v; } },
+  relu: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.max(x[i]!, 0); },
   floor: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.floor(x[i]!); },
   ceil: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.ceil(x[i]!); },
   round: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = roundHalfEven(x[i]!); },

@@ -58,6 +58,14 @@ const blockLoops: Record<ReduceOp, BlockLoop> = {
     }
   },
   max(x, o, outer, r, inner) {
+    if (inner === 1) {
+      for (let i = 0, p = 0; i < outer; i++) {
+        let m = x[p++]!;
+        for (let k = 1; k < r; k++, p++) if (x[p]! > m || x[p] !== x[p]) m = x[p]!;
+        o[i] = m;
+      }
+      return;
+    }
     for (let i = 0; i < outer; i++) {
       const base = i * r * inner;
       for (let j = 0; j < inner; j++) o[i * inner + j] = x[base + j]!;
@@ -70,6 +78,14 @@ const blockLoops: Record<ReduceOp, BlockLoop> = {
     }
   },
   min(x, o, outer, r, inner) {
+    if (inner === 1) {
+      for (let i = 0, p = 0; i < outer; i++) {
+        let m = x[p++]!;
+        for (let k = 1; k < r; k++, p++) if (x[p]! < m || x[p] !== x[p]) m = x[p]!;
+        o[i] = m;
+      }
+      return;
+    }
     for (let i = 0; i < outer; i++) {
       const base = i * r * inner;
       for (let j = 0; j < inner; j++) o[i * inner + j] = x[base + j]!;

@@ -11,7 +11,8 @@ import type { IndexSpec, Tensor } from '../tensor.js';
 import { getEngine } from '../context.js';
 import { run1 } from './run.js';
 
-type Pads = readonly (readonly [number, number])[];
+/** Padding per dim: `[before, after]` pairs. */
+export type Pads = readonly (readonly [number, number])[];
 
 const reshapeDef: OpDef<{ shape: number[] }> = {
   name: 'reshape',
