@@ -9,7 +9,8 @@ import { DTypeError, fmtShape } from '../errors.js';
 import type { OpDef } from '../registry.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { castTo, promotePair, run1, scalarOf, toFloat } from './run.js';
+import { getEngine } from '../context.js';
+import { castTo, promotePair, run1, scalarOf, tensorArg, toFloat } from './run.js';
 
 /** Unary ops that need a float input (integers are cast to float32 by the front-end). */
 export const FLOAT_UNARY_OPS = ['exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid'] as const;
@@ -84,16 +85,16 @@ const whereDef: OpDef = {
 export const elementwiseOpDefs: OpDef[] = [...UNARY_OPS.map(unaryDef), ...BINARY_OPS.map(binaryDef), whereDef];
 
 const unary = (op: UnaryOp) => (x: Tensor) => run1(op, [x]);
-const floatUnary = (op: UnaryOp) => (x: Tensor) => run1(op, [toFloat(x)]);
-const numericUnary = (op: UnaryOp) => (x: Tensor) => run1(op, [x.dtype === 'bool' ? castTo(x, 'int32') : x]);
+const floatUnary = (op: UnaryOp) => (x: Tensor) => run1(op, [toFloat(tensorArg(x, op))]);
+const numericUnary = (op: UnaryOp) => (x: Tensor) => run1(op, [tensorArg(x, op).dtype === 'bool' ? castTo(x, 'int32') : x]);
 const arithmetic = (op: BinaryOp) => (a: TensorLike, b: TensorLike) => {
-  let [x, y] = promotePair(a, b);
+  let [x, y] = promotePair(a, b, op);
   if (x.dtype === 'bool') [x, y] = [castTo(x, 'int32'), castTo(y, 'int32')];
   return run1(op, [x, y]);
 };
-const compare = (op: BinaryOp) => (a: TensorLike, b: TensorLike) => run1(op, promotePair(a, b));
+const compare = (op: BinaryOp) => (a: TensorLike, b: TensorLike) => run1(op, promotePair(a, b, op));
 const logical = (op: BinaryOp) => (a: TensorLike, b: TensorLike) => {
-  const [x, y] = promotePair(a, b);
+  const [x, y] = promotePair(a, b, op);
   return run1(op, [castTo(x, 'bool'), castTo(y, 'bool')]);
 };
 
@@ -105,7 +106,7 @@ export const sub = arithmetic('sub');
 export const mul = arithmetic('mul');
 /** Elementwise true division `a / b`, broadcasting; integers divide as float32. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => {
-  const [x, y] = promotePair(a, b);
+  const [x, y] = promotePair(a, b, 'div');
   return run1('div', [toFloat(x), toFloat(y)]);
 };
 /** Elementwise `a ** b`, broadcasting. */
@@ -165,11 +166,12 @@ export const logicalAnd = logical('logicalAnd');
 /** Logical or; inputs are cast to bool. */
 export const logicalOr = logical('logicalOr');
 /** Logical not; the input is cast to bool. */
-export const logicalNot = (x: Tensor): Tensor => unary('logicalNot')(castTo(x, 'bool'));
+export const logicalNot = (x: Tensor): Tensor => unary('logicalNot')(castTo(tensorArg(x, 'logicalNot'), 'bool'));
 
 /** Picks `a` where `condition` is true and `b` elsewhere, broadcasting all three. */
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = promotePair(a, b);
+  getEngine().refOf(condition, 'where', 'condition');
+  const [x, y] = promotePair(a, b, 'where');
   return run1('where', [castTo(condition, 'bool'), x, y]);
 }
 

@@ -7,7 +7,7 @@ import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import type { OpDef } from '../registry.js';
 import { normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { castTo, fromTypedArray, run1 } from './run.js';
+import { castTo, fromTypedArray, run1, tensorArg } from './run.js';
 
 function checkIndices(op: string, indices: TensorMeta): void {
   if (indices.dtype !== 'int32') throw new DTypeError(`indices (shape ${fmtShape(indices.shape)}) must be int32, got ${indices.dtype}`, op);
@@ -68,6 +68,7 @@ function toIndices(indices: Tensor | readonly number[]): Tensor {
  * `axis` replaced by the indices' shape. Out-of-range indices are an error.
  */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
+  tensorArg(x, 'gather');
   return run1('gather', [x, toIndices(indices)], { axis: normalizeAxis(axis, x.shape, 'gather') });
 }
 
@@ -84,6 +85,8 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly 
  * `gather(x, indices, axis)` would have.
  */
 export function scatterAdd(x: Tensor, indices: Tensor | readonly number[], updates: Tensor, axis = 0): Tensor {
+  tensorArg(x, 'scatterAdd');
+  tensorArg(updates, 'scatterAdd', 'updates');
   return run1('scatterAdd', [x, toIndices(indices), castTo(updates, x.dtype)], { axis: normalizeAxis(axis, x.shape, 'scatterAdd') });
 }
 

@@ -9,7 +9,7 @@ import type { OpDef } from '../registry.js';
 import { checkShape, normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import type { IndexSpec, Tensor } from '../tensor.js';
 import { getEngine } from '../context.js';
-import { run1 } from './run.js';
+import { run1, tensorArg } from './run.js';
 
 /** Padding per dim: `[before, after]` pairs. */
 export type Pads = readonly (readonly [number, number])[];
@@ -217,11 +217,13 @@ function resolveShape(shape: readonly number[], size: number, from: readonly num
 
 /** The same data with another shape (shared, not copied); one dimension may be -1. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  tensorArg(x, 'reshape');
   return run1('reshape', [x], { shape: resolveShape(shape, x.size, x.shape) });
 }
 
 /** Flattens dims `startDim..endDim` (inclusive) into one. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  tensorArg(x, 'flatten');
   if (x.rank === 0) return reshape(x, [1]);
   const s = normalizeAxis(startDim, x.shape, 'flatten', 'startDim');
   const e = normalizeAxis(endDim, x.shape, 'flatten', 'endDim');
@@ -231,6 +233,7 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
 
 /** Removes size-1 dims: all of them, or only those in `axis` (which must have size 1). */
 export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
+  tensorArg(x, 'squeeze');
   const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes(axis, x.shape, 'squeeze');
   for (const a of axes) {
     if (x.shape[a] !== 1) throw new ShapeError(`dim ${a} has size ${x.shape[a]} in ${fmtShape(x.shape)}; only size-1 dims can be squeezed`, 'squeeze');
@@ -240,6 +243,7 @@ export function squeeze(x: Tensor, axis?: number | number[]): Tensor {
 
 /** Inserts a size-1 dim at `axis` (which may equal the rank, or be negative). */
 export function unsqueeze(x: Tensor, axis: number): Tensor {
+  tensorArg(x, 'unsqueeze');
   const a = normalizeAxis(axis, x.shape, 'unsqueeze', 'axis', 1);
   const shape = [...x.shape];
   shape.splice(a, 0, 1);
@@ -248,6 +252,7 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 
 /** Reorders dims: output dim i is input dim `dims[i]` (negative dims allowed). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  tensorArg(x, 'permute');
   const perm = dims.map((d) => (d < 0 ? d + x.rank : d));
   if (perm.every((p, i) => p === i) && perm.length === x.rank) return x;
   return run1('transpose', [x], { perm });
@@ -255,6 +260,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** Swaps two dims; with no arguments, the last two (a matrix transpose, batched). */
 export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
+  tensorArg(x, 'transpose');
   if (x.rank < 2 && dim0 === -2 && dim1 === -1) return x;
   const a = normalizeAxis(dim0, x.shape, 'transpose', 'dim0');
   const b = normalizeAxis(dim1, x.shape, 'transpose', 'dim1');
@@ -266,6 +272,7 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
 
 /** Broadcasts `x` to `shape` (a copy; tensors are immutable). */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  tensorArg(x, 'broadcastTo');
   if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
   return run1('broadcastTo', [x], { shape: [...shape] });
 }
@@ -283,6 +290,7 @@ function clampBound(v: number | null | undefined, d: number, fallback: number): 
  * whole dimension. Steps must be positive.
  */
 export function slice(x: Tensor, begin: readonly (number | null)[], end?: readonly (number | null)[], step?: readonly number[]): Tensor {
+  tensorArg(x, 'slice');
   if (begin.length > x.rank || (end?.length ?? 0) > x.rank || (step?.length ?? 0) > x.rank) {
     throw new ShapeError(`got more slice entries than the ${x.rank} dims of ${fmtShape(x.shape)}`, 'slice');
   }
@@ -302,6 +310,7 @@ export function slice(x: Tensor, begin: readonly (number | null)[], end?: readon
  * `[start, end?, step?]` slices it. Unlisted trailing dims are kept whole.
  */
 export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
+  tensorArg(x, 'index');
   if (specs.length > x.rank) throw new ShapeError(`${specs.length} indices for a tensor of rank ${x.rank} (shape ${fmtShape(x.shape)})`, 'index');
   const begin: (number | null)[] = [];
   const end: (number | null)[] = [];
@@ -346,6 +355,7 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
  * last chunk may be smaller); an array gives each chunk's size.
  */
 export function split(x: Tensor, splitSize: number | readonly number[], axis = 0): Tensor[] {
+  tensorArg(x, 'split');
   const ax = normalizeAxis(axis, x.shape, 'split');
   let sizes: number[];
   if (typeof splitSize === 'number') {
@@ -359,6 +369,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], axis = 0
 
 /** Pads with a constant; `pads[i]` is `[before, after]` for dim i (fewer entries pad the leading dims). */
 export function pad(x: Tensor, pads: Pads, value = 0): Tensor {
+  tensorArg(x, 'pad');
   const full = x.shape.map((_, i) => [...(pads[i] ?? [0, 0])] as [number, number]);
   if (pads.length > x.rank) throw new ShapeError(`${pads.length} pad pairs for a tensor of rank ${x.rank}`, 'pad');
   return run1('pad', [x], { pads: full, value });
@@ -366,6 +377,7 @@ export function pad(x: Tensor, pads: Pads, value = 0): Tensor {
 
 /** Converts to `dtype` (float to int truncates toward zero; to bool, non-zero is true). */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  tensorArg(x, 'cast');
   if (x.dtype === dtype) return x;
   return run1('cast', [x], { dtype });
 }

@@ -49,10 +49,10 @@ export const linalgOpDefs: OpDef[] = [matmulDef];
  * batch dims and broadcast.
  */
 export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
+  [a, b] = promotePair(a, b, 'matmul');
   if (a.rank === 0 || b.rank === 0) {
     throw new ShapeError(`both operands need at least one dim: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`, 'matmul');
   }
-  [a, b] = promotePair(a, b);
   if (a.rank === 1 && b.rank === 1 && a.shape[0] !== b.shape[0]) {
     throw new ShapeError(`inner dimensions differ: a is ${fmtShape(a.shape)}, b is ${fmtShape(b.shape)}`, 'matmul');
   }

@@ -9,7 +9,7 @@ import type { OpDef } from '../registry.js';
 import { normalizeAxes, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, div, exp, log, sub } from './elementwise.js';
-import { castTo, run1, toFloat } from './run.js';
+import { castTo, run1, tensorArg, toFloat } from './run.js';
 
 /** Reduction primitives taking an axis list. */
 export const REDUCE_OPS = ['sum', 'prod', 'max', 'min'] as const;
@@ -103,6 +103,7 @@ const logsumexpDef: OpDef<ReduceAttrs> = {
 export const reduceOpDefs: OpDef[] = [...REDUCE_OPS.map(reduceDef), argReduceDef('argmax'), argReduceDef('argmin'), meanDef, logsumexpDef];
 
 const reduce = (op: ReduceOp) => (x: Tensor, axis?: number | number[], keepdim = false): Tensor => {
+  tensorArg(x, op);
   const input = x.dtype === 'bool' ? castTo(x, 'int32') : x;
   return run1(op, [input], { axes: normalizeAxes(axis, x.shape, op), keepdim });
 };
@@ -118,15 +119,18 @@ export const min = reduce('min');
 
 /** Mean over `axis` (all axes when omitted); integers average as float32. */
 export function mean(x: Tensor, axis?: number | number[], keepdim = false): Tensor {
+  tensorArg(x, 'mean');
   return run1('mean', [toFloat(x)], { axes: normalizeAxes(axis, x.shape, 'mean'), keepdim });
 }
 
 /** log(sum(exp(x))) over `axis`, stable for large inputs. */
 export function logsumexp(x: Tensor, axis?: number | number[], keepdim = false): Tensor {
+  tensorArg(x, 'logsumexp');
   return run1('logsumexp', [toFloat(x)], { axes: normalizeAxes(axis, x.shape, 'logsumexp'), keepdim });
 }
 
 const argReduce = (op: 'argmax' | 'argmin') => (x: Tensor, axis?: number, keepdim = false): Tensor => {
+  tensorArg(x, op);
   const input = x.dtype === 'bool' ? castTo(x, 'int32') : x;
   if (axis === undefined) return run1(op, [input.reshape([-1])], { axis: 0, keepdim: false });
   return run1(op, [input], { axis: normalizeAxis(axis, x.shape, op), keepdim });

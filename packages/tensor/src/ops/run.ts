@@ -9,6 +9,15 @@ import type { Attrs } from '../registry.js';
 import type { Shape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
+/**
+ * Checks that an op's argument is a live tensor of this core before the
+ * front-end reads its shape, so mistakes are reported under the op's name.
+ */
+export function tensorArg(x: Tensor, op: string, arg = 'x'): Tensor {
+  getEngine().refOf(x, op, arg);
+  return x;
+}
+
 /** Runs a single-output op on the current engine. */
 export function run1(op: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor {
   return getEngine().run(op, inputs, attrs)[0]!;
@@ -39,7 +48,10 @@ export function scalarDType(value: number, dtype: DType): DType {
 }
 
 /** Turns the operands of a binary op into two tensors of one promoted dtype. */
-export function promotePair(a: TensorLike, b: TensorLike): [Tensor, Tensor] {
+export function promotePair(a: TensorLike, b: TensorLike, op: string, names: readonly [string, string] = ['a', 'b']): [Tensor, Tensor] {
+  // Check before promoting, so a bad operand is reported under the op's name.
+  if (typeof a !== 'number') getEngine().refOf(a, op, names[0]);
+  if (typeof b !== 'number') getEngine().refOf(b, op, names[1]);
   if (typeof a === 'number' && typeof b === 'number') return [scalarOf(a, 'float32'), scalarOf(b, 'float32')];
   if (typeof a === 'number') a = scalarOf(a, scalarDType(a, (b as Tensor).dtype));
   if (typeof b === 'number') b = scalarOf(b, scalarDType(b, a.dtype));
