@@ -118,13 +118,45 @@ export class Engine {
   }
 
   private wrap(ref: DataRef, shape: Shape, dtype: DType): Tensor {
+    return this.register(new Tensor(this, ref, shape, dtype), true);
+  }
+
+  /**
+   * Accounts for a tensor constructed on existing storage (subclasses such
+   * as `Parameter` call this from their constructor): it holds a reference
+   * to the storage, counts as live, and is released by the finaliser if
+   * forgotten. Scoped tensors are also disposed by the current `tidy`.
+   */
+  register<T extends Tensor>(t: T, scoped: boolean): T {
+    const ref = t.dataRef!;
     ref.refCount++;
     this.count(ref.backend.name, 1, 0);
-    const t = new Tensor(this, ref, shape, dtype);
     this.finalizer.register(t, ref, t);
     const scope = this.scopes[this.scopes.length - 1];
-    if (scope !== undefined) scope.tensors.push(t);
+    if (scoped && scope !== undefined) scope.tensors.push(t);
     return t;
+  }
+
+  /**
+   * Points `target` at `value`'s storage, releasing its old data: the one
+   * in-place update, used for parameters and optimizer state. Shapes and
+   * dtypes must match.
+   */
+  assign(target: Tensor, value: Tensor): void {
+    const oldRef = this.refOf(target, 'assign', 'target');
+    const newRef = this.refOf(value, 'assign', 'value');
+    if (!shapesEqual(target.shape, value.shape) || target.dtype !== value.dtype) {
+      throw new ShapeError(`value (${fmtShape(value.shape)} ${value.dtype}) must match the target (${fmtShape(target.shape)} ${target.dtype})`, 'assign');
+    }
+    if (oldRef === newRef) return;
+    let ref = newRef;
+    if (newRef.backend !== oldRef.backend) ref = this.moveData(newRef, value, oldRef.backend);
+    else newRef.refCount++;
+    if (ref !== newRef) this.count(ref.backend.name, 0, ref.bytes);
+    this.finalizer.unregister(target);
+    this.finalizer.register(target, ref, target);
+    target.dataRef = ref;
+    this.release(oldRef);
   }
 
   /** Releases a tensor's hold on its storage; idempotent. */

@@ -147,6 +147,16 @@ export class Tensor {
     return this.engine.readSync(this)[0]!;
   }
 
+  /**
+   * Replaces this tensor's data with `value`'s (same shape and dtype), in
+   * place. Tensors are otherwise immutable; this is for parameters and
+   * optimizer state, updated under `noGrad`. Returns `this`.
+   */
+  assign(value: Tensor): this {
+    this.engine.assign(this, value);
+    return this;
+  }
+
   /** Releases the tensor's memory. Using it afterwards raises `DisposedTensorError`. */
   dispose(): void {
     this.engine.disposeTensor(this);

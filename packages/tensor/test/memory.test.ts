@@ -108,3 +108,26 @@ describe('memory', () => {
     expect(memory().tensors).toBeLessThanOrEqual(before);
   });
 });
+
+describe('assign', () => {
+  it('replaces the data in place, sharing the new storage and releasing the old', () => {
+    const before = memory();
+    const p = keep(tensor([1, 2, 3]));
+    const v = tensor([4, 5, 6]);
+    p.assign(v);
+    expect(p.toArray()).toEqual([4, 5, 6]);
+    expect(p.dataRef).toBe(v.dataRef);
+    v.dispose();
+    expect(p.toArray()).toEqual([4, 5, 6]);
+    expect(memory().bytes - before.bytes).toBe(12);
+    p.dispose();
+    expect(memory().bytes).toBe(before.bytes);
+    expect(memory().tensors).toBe(before.tensors);
+  });
+
+  it('needs the same shape and dtype', () => {
+    const p = tensor([1, 2]);
+    expect(() => p.assign(tensor([1, 2, 3]))).toThrow('assign: value ([3] float32) must match the target ([2] float32)');
+    expect(() => p.assign(tensor([1, 2], undefined, 'int32'))).toThrow(/must match/);
+  });
+});

@@ -20,6 +20,16 @@ export function manualSeed(seed: number): void {
   state = Math.trunc(seed) >>> 0;
 }
 
+/** The global generator's state, to save with a checkpoint so training resumes exactly. */
+export function getSeedState(): number {
+  return state;
+}
+
+/** Restores a state returned by {@link getSeedState}. */
+export function setSeedState(saved: number): void {
+  state = saved >>> 0;
+}
+
 /** Draws the next 32-bit seed from the global generator (splitmix32). */
 export function nextSeed(): number {
   state = (state + 0x9e3779b9) >>> 0;
