@@ -1,0 +1,166 @@
+/**
+ * `Module`: the base of every layer and model, after PyTorch's `nn.Module`.
+ * @module
+ */
+import { noGrad } from '@nn/autograd';
+import { fmtShape, type Tensor, Tensor as TensorClass } from '@nn/tensor';
+import { StateDictError } from './errors.js';
+import { Parameter } from './parameter.js';
+import { summary } from './summary.js';
+
+/** A module's state: parameter and buffer tensors by dotted name (`0.weight`). */
+export type StateDict = Record<string, Tensor>;
+
+/**
+ * The base class of layers and models. Parameters and sub-modules are
+ * registered by assigning them to properties (arrays of modules count too);
+ * `forward` computes the output.
+ *
+ * @example
+ * ```ts
+ * class TwoLayer extends Module {
+ *   fc1 = new Linear(784, 256);
+ *   fc2 = new Linear(256, 10);
+ *   forward(x: Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ * }
+ * const net = new TwoLayer();
+ * net.parameters().length; // 4
+ * ```
+ */
+export abstract class Module {
+  /** True in training mode (dropout active, ...); switch with `train()` / `eval()`. */
+  training = true;
+  private readonly bufferNames = new Set<string>();
+
+  /** Computes the module's output. */
+  abstract forward(...inputs: Tensor[]): Tensor;
+
+  /** Direct sub-modules with their names, in assignment order. */
+  namedChildren(): [string, Module][] {
+    const out: [string, Module][] = [];
+    for (const [key, value] of Object.entries(this)) {
+      if (value instanceof Module) out.push([key, value]);
+      else if (Array.isArray(value)) value.forEach((v, i) => v instanceof Module && out.push([`${key}.${i}`, v]));
+    }
+    return out;
+  }
+
+  /** Direct sub-modules. */
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module and every descendant, depth first, with dotted names ('' for this one). */
+  namedModules(prefix = ''): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [name, child] of this.namedChildren()) out.push(...child.namedModules(prefix ? `${prefix}.${name}` : name));
+    return out;
+  }
+
+  /** Parameters with dotted names: this module's own, then each child's. */
+  namedParameters(prefix = ''): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<Parameter>();
+    for (const [moduleName, m] of this.namedModules(prefix)) {
+      for (const [key, value] of Object.entries(m)) {
+        if (value instanceof Parameter && !seen.has(value)) {
+          seen.add(value);
+          out.push([moduleName ? `${moduleName}.${key}` : key, value]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every parameter (shared ones once). */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /**
+   * Registers a tensor that is state but not learned (running statistics):
+   * it is saved in the state dict and survives `tidy`.
+   */
+  registerBuffer(name: string, value: Tensor): void {
+    this.bufferNames.add(name);
+    (this as Record<string, unknown>)[name] = value;
+    value.kept = true;
+  }
+
+  /** Buffers with dotted names. */
+  namedBuffers(prefix = ''): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    for (const [moduleName, m] of this.namedModules(prefix)) {
+      for (const name of m.bufferNames) {
+        const value = (m as unknown as Record<string, unknown>)[name];
+        if (value instanceof TensorClass) out.push([moduleName ? `${moduleName}.${name}` : name, value]);
+      }
+    }
+    return out;
+  }
+
+  /** Sets training mode here and in every descendant. Returns `this`. */
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  /** Sets evaluation mode (`train(false)`). Returns `this`. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Clears every parameter's `.grad`. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) {
+      p.grad?.dispose();
+      p.grad = null;
+    }
+  }
+
+  /** Parameters and buffers by dotted name. The tensors are the module's own: clone to keep a snapshot. */
+  stateDict(): StateDict {
+    const dict: StateDict = {};
+    for (const [name, p] of this.namedParameters()) dict[name] = p;
+    for (const [name, b] of this.namedBuffers()) dict[name] = b;
+    return dict;
+  }
+
+  /**
+   * Copies a state dict into the module's parameters and buffers. With
+   * `strict` (the default) every key must match, and every shape; the error
+   * lists all problems at once.
+   */
+  loadStateDict(dict: StateDict, { strict = true }: { strict?: boolean } = {}): void {
+    const own = this.stateDict();
+    const missing = Object.keys(own).filter((k) => !(k in dict));
+    const unexpected = Object.keys(dict).filter((k) => !(k in own));
+    const mismatched = Object.keys(own).filter((k) => k in dict && fmtShape(own[k]!.shape) !== fmtShape(dict[k]!.shape));
+    const problems: string[] = [];
+    if (strict && missing.length) problems.push(`missing keys: ${missing.join(', ')}`);
+    if (strict && unexpected.length) problems.push(`unexpected keys: ${unexpected.join(', ')}`);
+    if (mismatched.length) {
+      problems.push(`shape mismatch: ${mismatched.map((k) => `${k} is ${fmtShape(own[k]!.shape)} in the module but ${fmtShape(dict[k]!.shape)} in the dict`).join('; ')}`);
+    }
+    if (problems.length) throw new StateDictError(`state dict does not fit ${this.constructor.name}: ${problems.join('; ')}`, missing, unexpected, mismatched);
+    noGrad(() => {
+      for (const [k, target] of Object.entries(own)) {
+        const value = dict[k];
+        if (value !== undefined) target.assign(value.dtype === target.dtype ? value.clone() : value.cast(target.dtype));
+      }
+    });
+  }
+
+  /**
+   * A Keras-style table of the leaf layers, their output shapes for an
+   * input of `inputShape` (batch dim included) and parameter counts.
+   */
+  summary(inputShape: readonly number[]): string {
+    return summary(this, inputShape);
+  }
+
+  /** Releases every parameter and buffer. */
+  dispose(): void {
+    for (const t of Object.values(this.stateDict())) t.dispose();
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * `summary`: a Keras-style table of a model's layers.
+ * @module
+ */
+import { noGrad } from '@nn/autograd';
+import { fmtShape, tidy, zeros, type Tensor } from '@nn/tensor';
+import type { Module } from './module.js';
+
+/**
+ * Runs `model` once on zeros of `inputShape` (batch dim included) and
+ * returns a table of its leaf layers, their output shapes and parameter
+ * counts, with totals.
+ */
+export function summary(model: Module, inputShape: readonly number[]): string {
+  const leaves = model.namedModules().filter(([, m]) => m.children().length === 0);
+  const shapes = new Map<Module, string>();
+  const originals = leaves.map(([, m]) => {
+    const original = m.forward;
+    m.forward = (...xs: Tensor[]) => {
+      const y = original.apply(m, xs);
+      shapes.set(m, fmtShape(y.shape));
+      return y;
+    };
+    return [m, original] as const;
+  });
+  const wasTraining = model.training;
+  try {
+    model.eval();
+    tidy(() => {
+      noGrad(() => model.forward(zeros(inputShape)));
+    });
+  } finally {
+    for (const [m, original] of originals) m.forward = original;
+    model.train(wasTraining);
+  }
+  const count = (m: Module) => m.parameters().reduce((n, p) => n + p.size, 0);
+  const rows = leaves.map(([name, m]) => [`${name || 'model'} (${m.constructor.name})`, shapes.get(m) ?? '(not called)', count(m).toLocaleString('en-US')]);
+  const header = ['Layer (type)', 'Output Shape', 'Param #'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)) + 2);
+  const line = (r: string[]) => r.map((v, c) => v.padEnd(widths[c]!)).join('').trimEnd();
+  const total = count(model);
+  const trainable = model.parameters().filter((p) => p.requiresGrad).reduce((n, p) => n + p.size, 0);
+  const rule = (ch: string) => ch.repeat(widths.reduce((a, b) => a + b, 0));
+  return [
+    `Model: ${model.constructor.name}`,
+    rule('_'),
+    line(header),
+    rule('='),
+    ...rows.map(line),
+    rule('='),
+    `Total params: ${total.toLocaleString('en-US')}`,
+    `Trainable params: ${trainable.toLocaleString('en-US')}`,
+    `Non-trainable params: ${(total - trainable).toLocaleString('en-US')}`,
+  ].join('\n');
+}
