@@ -1,0 +1,20 @@
+/**
+ * @nn/optim: optimizers, learning-rate schedulers, gradient clipping and
+ * weight penalties.
+ *
+ * @example
+ * ```ts
+ * import { Adam } from '@nn/optim';
+ * const opt = new Adam(model.parameters(), { lr: 1e-3 });
+ * tidy(() => crossEntropy(model.forward(x), y).backward());
+ * opt.step();
+ * opt.zeroGrad();
+ * ```
+ * @packageDocumentation
+ */
+export { Optimizer, type OptimizerState, type Hyperparameters, type UpdateContext, type UpdateResult } from './optimizer.js';
+export { SGD, type SGDOptions } from './sgd.js';
+export { Adam, AdamW, type AdamOptions } from './adam.js';
+export { RMSProp, Adagrad, type RMSPropOptions, type AdagradOptions } from './rmsprop.js';
+export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, ReduceLROnPlateau, type PlateauOptions, type SchedulerState } from './schedulers.js';
+export { clipGradNorm, clipGradValue, l1Penalty, l2Penalty } from './clip.js';
