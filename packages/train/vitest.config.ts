@@ -4,5 +4,6 @@ export default defineProject({
   test: {
     name: '@nn/train',
     include: ['test/**/*.test.ts'],
+    testTimeout: 180_000,
   },
 });

@@ -1,0 +1,68 @@
+/**
+ * The `nn train` and `nn eval` commands.
+ * @module
+ */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataLoader, type ImageDataset, loadFashionMnist, loadMnist, TensorDataset } from '@nn/data';
+import { loadSafetensors } from '@nn/io';
+import { mlp } from '@nn/models';
+import { Adam, type Optimizer, SGD } from '@nn/optim';
+import { manualSeed } from '@nn/tensor';
+import { evaluate, fit, plotHistory, saveCheckpoint } from '@nn/train';
+import { type EvalArgs, type TrainArgs, UsageError } from './args.js';
+
+function loadData(name: 'mnist' | 'fashion-mnist', dataDir?: string): ImageDataset {
+  return name === 'mnist' ? loadMnist() : loadFashionMnist(dataDir);
+}
+
+/** The configuration stored with a checkpoint, enough to rebuild the model. */
+interface ModelConfig {
+  arch: 'mlp';
+  sizes: number[];
+  activation: TrainArgs['activation'];
+  data: TrainArgs['data'];
+}
+
+/** `nn train`: trains, prints the final test accuracy, writes checkpoint and curves. Returns the test accuracy. */
+export async function train(args: TrainArgs, log: (line: string) => void = console.log): Promise<number> {
+  manualSeed(args.seed);
+  const data = loadData(args.data, args.dataDir);
+  let { images, labels } = data.train;
+  if (args.trainSize !== undefined && args.trainSize < images.shape[0]!) {
+    images = images.slice([0], [args.trainSize]);
+    labels = labels.slice([0], [args.trainSize]);
+  }
+  const config: ModelConfig = { arch: 'mlp', sizes: [784, ...args.hidden, 10], activation: args.activation, data: args.data };
+  const model = mlp(config.sizes, { activation: args.activation });
+  const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
+  const trainLoader = new DataLoader(new TensorDataset(images, labels), { batchSize: args.batch, shuffle: true, seed: args.seed });
+  const testLoader = new DataLoader(new TensorDataset(data.test.images, data.test.labels), { batchSize: 500 });
+  log(`nn train mlp ${config.sizes.join('-')} (${args.activation}) on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
+  const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, loss: 'crossEntropy', validation: testLoader });
+  const accuracy = history.last!.valAccuracy!;
+  mkdirSync(args.out, { recursive: true });
+  saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config) } });
+  writeFileSync(join(args.out, 'history.json'), JSON.stringify(history.epochs, null, 2));
+  await plotHistory(history, join(args.out, 'curves.html'), { title: `mlp ${config.sizes.join('-')} on ${args.data}` });
+  log(`final test accuracy: ${(accuracy * 100).toFixed(2)}% (${data.test.images.shape[0]} test samples)`);
+  log(`wrote ${join(args.out, 'model.safetensors')}, optimizer.safetensors, curves.html, history.json`);
+  return accuracy;
+}
+
+/** `nn eval`: loads a checkpoint and evaluates it on a test split. Returns loss and accuracy. */
+export function evalCheckpoint(args: EvalArgs, log: (line: string) => void = console.log): Record<string, number> {
+  const file = join(args.dir, 'model.safetensors');
+  if (!existsSync(file)) throw new UsageError(`no model.safetensors in ${args.dir} (train one with: nn train mlp --data mnist --out ${args.dir})`);
+  const { tensors, metadata } = loadSafetensors(file);
+  const config = JSON.parse(metadata['nn.config'] ?? 'null') as ModelConfig | null;
+  if (config?.arch !== 'mlp') throw new UsageError(`${file} has no nn model configuration in its metadata`);
+  const model = mlp(config.sizes, { activation: config.activation });
+  model.loadStateDict(tensors);
+  const dataName = args.data ?? config.data;
+  const { test } = loadData(dataName, args.dataDir);
+  const loader = new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: args.batch });
+  const result = evaluate(model, loader, { loss: 'crossEntropy', metrics: ['accuracy'] });
+  log(`${args.dir}: mlp ${config.sizes.join('-')} on ${dataName} test (${test.images.shape[0]} samples): loss ${result.loss!.toFixed(4)}, accuracy ${(result.accuracy! * 100).toFixed(2)}%`);
+  return result;
+}

@@ -1,0 +1,46 @@
+/**
+ * @nn/cli: the `nn` command, and its commands as functions.
+ *
+ * @example
+ * ```sh
+ * nn train mlp --data mnist --epochs 5 --out runs/mnist
+ * nn eval runs/mnist
+ * ```
+ * @packageDocumentation
+ */
+import { NNError } from '@nn/tensor';
+import { HELP, parseEvalArgs, parseTrainArgs, UsageError } from './args.js';
+import { evalCheckpoint, train } from './commands.js';
+
+export { HELP, parseTrainArgs, parseEvalArgs, UsageError, type TrainArgs, type EvalArgs } from './args.js';
+export { train, evalCheckpoint } from './commands.js';
+
+/** Runs `nn` with the given arguments; returns the exit code (0 ok, 1 failure, 2 usage). */
+export async function run(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
+      out(HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'train') {
+      await train(parseTrainArgs(rest), out);
+      return 0;
+    }
+    if (command === 'eval') {
+      evalCheckpoint(parseEvalArgs(rest), out);
+      return 0;
+    }
+    throw new UsageError(`unknown command '${command}' (commands: train, eval)`);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`nn: ${e.message}\nRun 'nn --help' for usage.`);
+      return 2;
+    }
+    if (e instanceof NNError) {
+      err(`nn: ${e.message}`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * `fit`, `evaluate` and `predict`: the training loop, written once,
+ * leak-free (every batch runs in a `tidy` scope and its tensors are
+ * disposed).
+ * @module
+ */
+import { noGrad } from '@nn/autograd';
+import type { DataLoader } from '@nn/data';
+import type { Module } from '@nn/layers-core';
+import { clipGradNorm as clip, type Optimizer } from '@nn/optim';
+import { concat, dispose, type Tensor, tidy, ValueError } from '@nn/tensor';
+import type { BatchLogs, Callback, TrainContext } from './callbacks.js';
+import { type EpochLogs, History } from './history.js';
+import { type LossFn, type LossName, resolveLoss } from './losses.js';
+import { type MetricSpec, resolveMetrics } from './metrics.js';
+import { ProgressBar } from './progress.js';
+
+/** Something with a per-epoch `step()` (StepLR, ...) or `step(metric)` (ReduceLROnPlateau). */
+export interface EpochScheduler {
+  step(metric?: number): void;
+}
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  epochs: number;
+  optimizer: Optimizer;
+  /** A loss function `(output, target) => scalar`, or a name (`crossEntropy`, `mse`, ...). */
+  loss: LossFn | LossName;
+  /** Metrics to log (default `['accuracy']` for cross-entropy, none otherwise). */
+  metrics?: MetricSpec[];
+  /** Data evaluated after every epoch; logged as `valLoss`, `valAccuracy`, ... */
+  validation?: DataLoader;
+  callbacks?: Callback[];
+  /** Stepped after every epoch (with `valLoss`, or `loss`, when it takes a metric). */
+  scheduler?: EpochScheduler;
+  /** Clip the global gradient norm to this value before every step. */
+  clipGradNorm?: number;
+  /** Add a progress bar (default true). */
+  verbose?: boolean;
+  /** Start counting epochs here (when resuming from a checkpoint). */
+  initialEpoch?: number;
+}
+
+function capitalized(name: string): string {
+  return name[0]!.toUpperCase() + name.slice(1);
+}
+
+/**
+ * Trains `model` on the batches of `loader` (each `[input, target]`) for
+ * `epochs` epochs and returns the per-epoch history.
+ *
+ * @example
+ * ```ts
+ * const history = fit(model, trainLoader, { epochs: 5, optimizer: new Adam(model.parameters()), loss: 'crossEntropy', validation: testLoader });
+ * history.get('valAccuracy');
+ * ```
+ */
+export function fit(model: Module, loader: DataLoader, options: FitOptions): History {
+  const { epochs, optimizer, validation, scheduler, initialEpoch = 0, verbose = true } = options;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`epochs must be a positive integer, got ${epochs}`, 'fit');
+  const lossFn = resolveLoss(options.loss);
+  const metrics = resolveMetrics(options.metrics ?? (options.loss === 'crossEntropy' ? ['accuracy'] : []));
+  const callbacks: Callback[] = [...(verbose && !(options.callbacks ?? []).some((c) => c instanceof ProgressBar) ? [new ProgressBar()] : []), ...(options.callbacks ?? [])];
+  const history = new History();
+  let stopping = false;
+  const ctx: TrainContext = {
+    model,
+    optimizer,
+    epochs: initialEpoch + epochs,
+    batchesPerEpoch: loader.length,
+    samplesPerEpoch: loader.dropLast ? loader.length * loader.batchSize : loader.dataset.length,
+    history,
+    stop: () => (stopping = true),
+  };
+  for (const c of callbacks) c.onTrainBegin?.(ctx);
+  for (let epoch = initialEpoch; epoch < initialEpoch + epochs && !stopping; epoch++) {
+    for (const c of callbacks) c.onEpochBegin?.(epoch, ctx);
+    model.train();
+    for (const m of metrics) m.reset();
+    const start = performance.now();
+    let lossSum = 0;
+    let seen = 0;
+    let batch = 0;
+    for (const tensors of loader) {
+      const [x, y] = tensors as [Tensor, Tensor];
+      const n = x.shape[0] ?? 1;
+      const lossValue = tidy(() => {
+        const output = model.forward(x);
+        const loss = lossFn(output, y);
+        loss.backward();
+        noGrad(() => metrics.forEach((m) => m.update(output, y)));
+        return loss.item();
+      });
+      if (options.clipGradNorm !== undefined) clip(model.parameters(), options.clipGradNorm);
+      optimizer.step();
+      optimizer.zeroGrad();
+      dispose(tensors);
+      lossSum += lossValue * n;
+      seen += n;
+      const logs: BatchLogs = { batch: batch++, seen, loss: lossSum / seen };
+      for (const m of metrics) logs[m.name] = m.result();
+      for (const c of callbacks) c.onBatchEnd?.(logs, ctx);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const logs: EpochLogs = { epoch, loss: lossSum / Math.max(seen, 1) };
+    for (const m of metrics) logs[m.name] = m.result();
+    if (validation) {
+      const val = evaluate(model, validation, { loss: lossFn, metrics: metrics.map((m) => (m.name === 'accuracy' ? 'accuracy' : (m.name as MetricSpec))) });
+      for (const [k, v] of Object.entries(val)) logs[`val${capitalized(k)}`] = v;
+    }
+    logs.lr = optimizer.lr;
+    logs.seconds = seconds;
+    logs.samplesPerSecond = seen / Math.max(seconds, 1e-9);
+    history.epochs.push(logs);
+    scheduler?.step(logs.valLoss ?? logs.loss);
+    for (const c of callbacks) c.onEpochEnd?.(logs, ctx);
+  }
+  for (const c of callbacks) c.onTrainEnd?.(ctx);
+  return history;
+}
+
+/** Options of {@link evaluate}. */
+export interface EvaluateOptions {
+  loss?: LossFn | LossName;
+  metrics?: MetricSpec[];
+}
+
+/** Loss and metrics of `model` over `loader`, in evaluation mode and without gradients. */
+export function evaluate(model: Module, loader: DataLoader, options: EvaluateOptions = {}): Record<string, number> {
+  const lossFn = options.loss === undefined ? undefined : resolveLoss(options.loss);
+  const metrics = resolveMetrics(options.metrics ?? ['accuracy']);
+  const wasTraining = model.training;
+  model.eval();
+  let lossSum = 0;
+  let seen = 0;
+  try {
+    for (const tensors of loader) {
+      const [x, y] = tensors as [Tensor, Tensor];
+      const n = x.shape[0] ?? 1;
+      tidy(() =>
+        noGrad(() => {
+          const output = model.forward(x);
+          if (lossFn) lossSum += lossFn(output, y).item() * n;
+          for (const m of metrics) m.update(output, y);
+        }),
+      );
+      dispose(tensors);
+      seen += n;
+    }
+  } finally {
+    model.train(wasTraining);
+  }
+  const out: Record<string, number> = {};
+  if (lossFn) out.loss = lossSum / Math.max(seen, 1);
+  for (const m of metrics) out[m.name] = m.result();
+  return out;
+}
+
+/** The model's output for `input` (a tensor, run in chunks of `batchSize`), in evaluation mode, without gradients. */
+export function predict(model: Module, input: Tensor, { batchSize = 256 }: { batchSize?: number } = {}): Tensor {
+  const wasTraining = model.training;
+  model.eval();
+  try {
+    return tidy(() =>
+      noGrad(() => {
+        const n = input.shape[0] ?? 1;
+        const outputs: Tensor[] = [];
+        for (let i = 0; i < n; i += batchSize) outputs.push(model.forward(input.slice([i], [Math.min(n, i + batchSize)])));
+        return concat(outputs, 0);
+      }),
+    );
+  } finally {
+    model.train(wasTraining);
+  }
+}

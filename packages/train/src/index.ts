@@ -1,0 +1,20 @@
+/**
+ * @nn/train: `fit`, `evaluate`, `predict`, metrics, callbacks (progress
+ * bar, early stopping, checkpointing), checkpoints and training curves.
+ *
+ * @example
+ * ```ts
+ * import { fit, plotHistory } from '@nn/train';
+ * const history = fit(model, trainLoader, { epochs: 5, optimizer, loss: 'crossEntropy', validation: testLoader });
+ * await plotHistory(history, 'curves.html');
+ * ```
+ * @packageDocumentation
+ */
+export { fit, evaluate, predict, type FitOptions, type EvaluateOptions, type EpochScheduler } from './fit.js';
+export { History, type EpochLogs } from './history.js';
+export { accuracy, topKAccuracy, TopKAccuracy, resolveMetrics, type Metric, type MetricSpec } from './metrics.js';
+export { resolveLoss, type LossFn, type LossName } from './losses.js';
+export { EarlyStopping, type Callback, type TrainContext, type BatchLogs, type EarlyStoppingOptions } from './callbacks.js';
+export { ProgressBar, type ProgressBarOptions } from './progress.js';
+export { saveCheckpoint, loadCheckpoint, ModelCheckpoint, type CheckpointInfo, type ModelCheckpointOptions } from './checkpoint.js';
+export { plotHistory, plotSeries, seriesSpec, renderSvg, writeChart, type Series, type PlotOptions } from './plot.js';
