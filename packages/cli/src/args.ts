@@ -24,6 +24,8 @@ export interface TrainArgs {
   seed: number;
   out: string;
   trainSize: number | undefined;
+  schedule: 'none' | 'cosine';
+  dropout: number;
 }
 
 /** Options of `nn eval`. */
@@ -60,6 +62,13 @@ function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>
   }
 }
 
+function dropoutRate(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const p = Number(value);
+  if (!(p >= 0 && p < 1)) throw new UsageError(`--dropout must be in [0, 1), got '${value}'`);
+  return p;
+}
+
 /** Parses the arguments after `nn train`. */
 export function parseTrainArgs(args: string[]): TrainArgs {
   const { values, positionals } = parse(args, {
@@ -75,6 +84,8 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     seed: { type: 'string' },
     out: { type: 'string' },
     'train-size': { type: 'string' },
+    schedule: { type: 'string' },
+    dropout: { type: 'string' },
   });
   const v = values as Record<string, string | undefined>;
   if (positionals.length !== 1) throw new UsageError(`nn train takes one architecture (mlp), got ${positionals.length ? positionals.join(' ') : 'none'}`);
@@ -95,6 +106,8 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     seed: v.seed === undefined ? 1 : Math.trunc(Number(v.seed)),
     out: v.out ?? 'runs/latest',
     trainSize: v['train-size'] === undefined ? undefined : number('train-size', v['train-size'], 0, true),
+    schedule: oneOf('schedule', v.schedule, ['none', 'cosine'] as const, 'none'),
+    dropout: dropoutRate(v.dropout),
   };
 }
 
@@ -119,8 +132,10 @@ Usage:
   nn eval DIR [--data mnist|fashion-mnist] [--batch B]
   nn --help
 
-nn train mlp   trains a multi-layer perceptron (784-H-...-10) with a progress
-               bar, prints the final test accuracy, and writes to --out:
+nn train mlp   trains a multi-layer perceptron (784-H-...-10) on inputs
+               standardised with the training split's mean and deviation,
+               with a progress bar; prints the final test accuracy and
+               writes to --out:
                  model.safetensors      the weights (PyTorch-loadable)
                  optimizer.safetensors  optimizer state, to resume exactly
                  curves.html            loss and accuracy curves (SVG inside)
@@ -136,6 +151,8 @@ nn train mlp   trains a multi-layer perceptron (784-H-...-10) with a progress
   --optimizer NAME   adam (default) or sgd (with --momentum, default 0.9)
   --hidden H[,H2]    hidden layer sizes (default 256)
   --activation NAME  relu (default), sigmoid or tanh
+  --dropout P        dropout after each hidden layer (default 0)
+  --schedule NAME    learning-rate schedule: none (default) or cosine
   --train-size N     train on the first N samples only
   --seed S           random seed (default 1): same seed, same run
   --out DIR          output directory (default runs/latest)

@@ -4,10 +4,10 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataLoader, type ImageDataset, loadFashionMnist, loadMnist, TensorDataset } from '@nn/data';
+import { channelStats, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalize, TensorDataset } from '@nn/data';
 import { loadSafetensors } from '@nn/io';
 import { mlp } from '@nn/models';
-import { Adam, type Optimizer, SGD } from '@nn/optim';
+import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@nn/optim';
 import { manualSeed } from '@nn/tensor';
 import { evaluate, fit, plotHistory, saveCheckpoint } from '@nn/train';
 import { type EvalArgs, type TrainArgs, UsageError } from './args.js';
@@ -22,6 +22,10 @@ interface ModelConfig {
   sizes: number[];
   activation: TrainArgs['activation'];
   data: TrainArgs['data'];
+  dropout: number;
+  /** Input normalisation, measured on the training split. */
+  mean: number;
+  std: number;
 }
 
 /** `nn train`: trains, prints the final test accuracy, writes checkpoint and curves. Returns the test accuracy. */
@@ -33,13 +37,15 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
     images = images.slice([0], [args.trainSize]);
     labels = labels.slice([0], [args.trainSize]);
   }
-  const config: ModelConfig = { arch: 'mlp', sizes: [784, ...args.hidden, 10], activation: args.activation, data: args.data };
-  const model = mlp(config.sizes, { activation: args.activation });
+  const stats = channelStats(images);
+  const config: ModelConfig = { arch: 'mlp', sizes: [784, ...args.hidden, 10], activation: args.activation, data: args.data, dropout: args.dropout, mean: stats.mean[0]!, std: stats.std[0]! };
+  const model = mlp(config.sizes, { activation: args.activation, dropout: args.dropout });
   const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
-  const trainLoader = new DataLoader(new TensorDataset(images, labels), { batchSize: args.batch, shuffle: true, seed: args.seed });
-  const testLoader = new DataLoader(new TensorDataset(data.test.images, data.test.labels), { batchSize: 500 });
-  log(`nn train mlp ${config.sizes.join('-')} (${args.activation}) on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
-  const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, loss: 'crossEntropy', validation: testLoader });
+  const scheduler = args.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, args.epochs) : undefined;
+  const trainLoader = new DataLoader(new TensorDataset(normalize(images, config.mean, config.std), labels), { batchSize: args.batch, shuffle: true, seed: args.seed });
+  const testLoader = new DataLoader(new TensorDataset(normalize(data.test.images, config.mean, config.std), data.test.labels), { batchSize: 500 });
+  log(`nn train mlp ${config.sizes.join('-')} (${args.activation}${args.dropout ? `, dropout ${args.dropout}` : ''}) on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
+  const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy', validation: testLoader });
   const accuracy = history.last!.valAccuracy!;
   mkdirSync(args.out, { recursive: true });
   saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config) } });
@@ -57,11 +63,11 @@ export function evalCheckpoint(args: EvalArgs, log: (line: string) => void = con
   const { tensors, metadata } = loadSafetensors(file);
   const config = JSON.parse(metadata['nn.config'] ?? 'null') as ModelConfig | null;
   if (config?.arch !== 'mlp') throw new UsageError(`${file} has no nn model configuration in its metadata`);
-  const model = mlp(config.sizes, { activation: config.activation });
+  const model = mlp(config.sizes, { activation: config.activation, dropout: config.dropout ?? 0 });
   model.loadStateDict(tensors);
   const dataName = args.data ?? config.data;
   const { test } = loadData(dataName, args.dataDir);
-  const loader = new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: args.batch });
+  const loader = new DataLoader(new TensorDataset(normalize(test.images, config.mean, config.std), test.labels), { batchSize: args.batch });
   const result = evaluate(model, loader, { loss: 'crossEntropy', metrics: ['accuracy'] });
   log(`${args.dir}: mlp ${config.sizes.join('-')} on ${dataName} test (${test.images.shape[0]} samples): loss ${result.loss!.toFixed(4)}, accuracy ${(result.accuracy! * 100).toFixed(2)}%`);
   return result;

@@ -31,7 +31,7 @@ export interface PlotOptions {
 export function seriesSpec(series: readonly Series[], { title, xLabel = 'epoch', yLabel = 'value', logY = false, width = 480, height = 280 }: PlotOptions = {}): TopLevelSpec {
   const values = series.flatMap((s) => s.values.map((y, i) => ({ x: s.x?.[i] ?? i + 1, y, series: s.name }))).filter((d) => Number.isFinite(d.y) && (!logY || d.y > 0));
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     ...(title ? { title } : {}),
     width,
     height,
@@ -83,7 +83,7 @@ export async function plotHistory(history: History, path: string, { title = 'Tra
   if (losses.length === 0) throw new ValueError('the history has no loss to plot', 'plotHistory');
   const charts = [seriesSpec(losses, { title: 'loss', yLabel: 'loss' }), ...(accuracies.length ? [seriesSpec(accuracies, { title: 'accuracy', yLabel: 'accuracy' })] : [])];
   const spec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
     hconcat: charts.map(({ $schema: _, ...c }) => c),
     resolve: { scale: { color: 'independent' } },

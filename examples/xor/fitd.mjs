@@ -1,0 +1,15 @@
+import { manualSeed } from '@nn/tensor';
+import { loadMnist, TensorDataset, DataLoader, normalize } from '@nn/data';
+import { mlp } from '@nn/models';
+import { Adam, CosineAnnealingLR } from '@nn/optim';
+import { fit } from '@nn/train';
+const [drop, epochs, lr] = process.argv.slice(2).map(Number);
+manualSeed(1);
+const { train, test } = loadMnist();
+const model = mlp([784, 256, 10], { dropout: drop });
+const n = (x) => normalize(x, 0.1307, 0.3081);
+const loader = new DataLoader(new TensorDataset(n(train.images), train.labels), { batchSize: 64, shuffle: true });
+const testLoader = new DataLoader(new TensorDataset(n(test.images), test.labels), { batchSize: 500 });
+const opt = new Adam(model.parameters(), { lr });
+const h = fit(model, loader, { epochs, optimizer: opt, scheduler: new CosineAnnealingLR(opt, epochs), loss: 'crossEntropy', validation: testLoader, verbose: false });
+console.log('drop', drop, epochs, lr, h.get('valAccuracy'));

@@ -1,0 +1,43 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HELP, parseTrainArgs, run, UsageError } from '../src/index.js';
+
+describe('nn command', () => {
+  it('--help documents the commands and every option', async () => {
+    const out: string[] = [];
+    expect(await run(['--help'], (l) => out.push(l))).toBe(0);
+    for (const flag of ['--data', '--epochs', '--batch', '--lr', '--optimizer', '--seed', '--out', 'nn eval DIR']) expect(out.join('')).toContain(flag);
+    expect(out.join('')).toBe(HELP);
+  });
+
+  it('usage mistakes exit with 2 and a hint', async () => {
+    const err: string[] = [];
+    expect(await run(['train', 'mlp', '--data', 'cifar'], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err[0]).toBe("nn: --data must be one of mnist, fashion-mnist, got 'cifar'\nRun 'nn --help' for usage.");
+    expect(await run(['train', 'mlp', '--data', 'mnist', '--epochs', '-1'], () => {}, () => {})).toBe(2);
+    expect(await run(['train', 'mlp', '--bogus'], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err[1]).toMatch(/Unknown option '--bogus'/);
+    expect(await run(['fly'], () => {}, () => {})).toBe(2);
+    expect(() => parseTrainArgs(['cnn', '--data', 'mnist'])).toThrow(UsageError);
+  });
+
+  it('trains on MNIST, writes checkpoint and curves, and eval reproduces the accuracy', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-cli-'));
+    const out: string[] = [];
+    const args = ['train', 'mlp', '--data', 'mnist', '--epochs', '1', '--batch', '64', '--train-size', '2000', '--hidden', '64', '--seed', '3', '--out', dir];
+    expect(await run(args, (l) => out.push(l))).toBe(0);
+    const line = out.find((l) => l.startsWith('final test accuracy'))!;
+    const accuracy = Number(/([\d.]+)%/.exec(line)![1]);
+    expect(accuracy).toBeGreaterThan(80);
+    for (const f of ['model.safetensors', 'optimizer.safetensors', 'curves.html', 'history.json']) expect(existsSync(join(dir, f))).toBe(true);
+    expect(readFileSync(join(dir, 'curves.html'), 'utf8')).toContain('<svg');
+    const evalOut: string[] = [];
+    expect(await run(['eval', dir], (l) => evalOut.push(l))).toBe(0);
+    expect(evalOut[0]).toContain(`accuracy ${accuracy.toFixed(2)}%`);
+    const err: string[] = [];
+    expect(await run(['eval', join(dir, 'nothing')], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err[0]).toMatch(/no model.safetensors in/);
+  });
+});
