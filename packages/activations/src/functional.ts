@@ -1,29 +1,177 @@
 /**
- * Activation functions as ops (the first part of the catalog; the full one
- * follows in this package).
+ * The activation catalog as functions of tensors.
+ *
+ * The hot ones (leaky ReLU, ELU, GELU, softmax, log-softmax) run as
+ * primitive ops with fused cpu kernels; ReLU, sigmoid and tanh are core
+ * primitives; the rest are one-line compositions of ops, so they run on
+ * every backend and differentiate with no extra code.
  * @module
  */
-import { noGrad } from '@nn/autograd';
-import type { Tensor } from '@nn/tensor';
+import { detach, noGrad } from '@nn/autograd';
+import { concat, fmtShape, maximum, minimum, rand, ShapeError, type Tensor, ValueError, where } from '@nn/tensor';
+import { runActivation } from './plugin.js';
 
-/** max(x, 0). */
-export const relu = (x: Tensor): Tensor => x.relu();
-/** 1 / (1 + e^−x). */
+/** How step-like functions pass gradients back: not at all (their true derivative), or straight through. */
+export type StraightThrough = false | 'identity' | 'clipped';
+
+/**
+ * Replaces the (zero) gradient of a step-like forward value with a
+ * straight-through estimate: identity (gradient 1) or clipped (gradient 1
+ * where |x| ≤ 1, as in Hubara et al. 2016).
+ */
+function straightThrough(x: Tensor, value: Tensor, ste: StraightThrough): Tensor {
+  if (ste === false) return value;
+  const surrogate = ste === 'clipped' ? hardtanh(x) : x;
+  return surrogate.add(detach(value.sub(surrogate)));
+}
+
+/** The identity: f(x) = x. */
+export const linear = (x: Tensor): Tensor => x;
+
+/** Ramp: x clipped to [lo, hi] (default [0, 1]); gradient 1 inside, 0 outside. */
+export function ramp(x: Tensor, lo = 0, hi = 1): Tensor {
+  if (!(lo < hi)) throw new ValueError(`lo (${lo}) must be below hi (${hi})`, 'ramp');
+  return minimum(maximum(x, lo), hi);
+}
+
+/** Hardtanh: x clipped to [min, max] (default [−1, 1]). */
+export const hardtanh = (x: Tensor, min = -1, max = 1): Tensor => ramp(x, min, max);
+
+/**
+ * Heaviside step: 1 where x > threshold, else 0. Its derivative is zero
+ * almost everywhere (and undefined at the jump), so by default it passes no
+ * gradient; `ste` substitutes a straight-through estimate.
+ */
+export function step(x: Tensor, { threshold = 0, ste = false }: { threshold?: number; ste?: StraightThrough } = {}): Tensor {
+  return straightThrough(x, x.gt(threshold).cast(x.dtype), ste);
+}
+
+/**
+ * sign(x) ∈ {−1, 0, 1}. Zero gradient almost everywhere, as for `step`;
+ * `ste` substitutes a straight-through estimate (binarised networks).
+ */
+export function sign(x: Tensor, { ste = false }: { ste?: StraightThrough } = {}): Tensor {
+  return straightThrough(x, x.sign(), ste);
+}
+
+/** Logistic sigmoid 1 / (1 + e^−x). */
 export const sigmoid = (x: Tensor): Tensor => x.sigmoid();
 /** Hyperbolic tangent. */
 export const tanh = (x: Tensor): Tensor => x.tanh();
-/** x for x > 0, slope·x otherwise. */
-export const leakyRelu = (x: Tensor, slope = 0.01): Tensor => x.maximum(x.mul(slope));
-/** The identity. */
-export const linear = (x: Tensor): Tensor => x;
-/** log softmax over `axis`, stable for large inputs. */
-export const logSoftmax = (x: Tensor, axis = -1): Tensor => x.sub(x.logsumexp(axis, true));
-/**
- * softmax over `axis`: e^(x − m) / Σ e^(x − m) with m the max, a constant
- * shift (taken without gradient) that keeps exp from overflowing.
- */
+/** max(x, 0). */
+export const relu = (x: Tensor): Tensor => x.relu();
+
+/** Leaky ReLU: x for x > 0, slope·x otherwise (default slope 0.01). */
+export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
+  return runActivation('leakyRelu', x, { slope });
+}
+
+/** ELU (Clevert et al. 2016): x for x > 0, α(e^x − 1) otherwise. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  if (!(alpha >= 0)) throw new ValueError(`alpha must be non-negative, got ${alpha}`, 'elu');
+  return runActivation('elu', x, { alpha });
+}
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+
+/** SELU (Klambauer et al. 2017): λ·ELU_α(x) with the self-normalising constants. */
+export const selu = (x: Tensor): Tensor => elu(x, SELU_ALPHA).mul(SELU_SCALE);
+
+/** The error function, elementwise. */
+export const erf = (x: Tensor): Tensor => runActivation('erf', x);
+
+/** GELU (Hendrycks and Gimpel 2016): x·Φ(x), exact (erf) or with the tanh approximation. */
+export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+  return runActivation('gelu', x, { approximate: approximate === 'tanh' ? 1 : 0 });
+}
+
+/** Softplus: (1/β)·log(1 + e^(βx)), computed stably; linear above `threshold` (as PyTorch). */
+export function softplus(x: Tensor, { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {}): Tensor {
+  if (!(beta > 0)) throw new ValueError(`beta must be positive, got ${beta}`, 'softplus');
+  const bx = x.mul(beta);
+  // log(1 + e^z) = max(z, 0) + log(1 + e^−|z|): never overflows.
+  const soft = bx.relu().add(bx.abs().neg().exp().add(1).log()).div(beta);
+  return where(bx.gt(threshold), x, soft);
+}
+
+/** SiLU / swish (Ramachandran et al. 2017): x·σ(βx) (β = 1 is SiLU). */
+export const silu = (x: Tensor, beta = 1): Tensor => x.mul(beta === 1 ? x.sigmoid() : x.mul(beta).sigmoid());
+/** Swish, the same as {@link silu}. */
+export const swish = silu;
+
+/** Mish (Misra 2019): x·tanh(softplus(x)). */
+export const mish = (x: Tensor): Tensor => x.mul(softplus(x).tanh());
+
+/** Hard sigmoid: clip(slope·x + 0.5, 0, 1); PyTorch's slope is 1/6, the noisy-activation paper's 1/4. */
+export const hardSigmoid = (x: Tensor, slope = 1 / 6): Tensor => ramp(x.mul(slope).add(0.5), 0, 1);
+
+/** softmax over `axis` (default last), stable: finite for inputs up to ±1e4 and beyond. */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  const m = noGrad(() => x.max(axis, true));
-  const e = x.sub(m).exp();
-  return e.div(e.sum(axis, true));
+  return runActivation('softmax', x, { axis });
+}
+
+/** log-softmax over `axis` (default last), stable: x − max − log Σ e^(x − max). */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  return runActivation('logSoftmax', x, { axis });
+}
+
+/** The channel dim of `x` (1 for rank ≥ 2, else 0) with its size. */
+export function channelAxis(x: Tensor, op: string): { axis: number; channels: number } {
+  if (x.rank === 0) throw new ShapeError(`input must have at least one dim, got a scalar`, op);
+  const axis = x.rank >= 2 ? 1 : 0;
+  return { axis, channels: x.shape[axis]! };
+}
+
+/** Broadcasts a per-channel parameter `[C]` against `x` (channels at dim 1). */
+export function perChannel(param: Tensor, x: Tensor, op: string): Tensor {
+  if (param.size === 1) return param.reshape([]);
+  const { axis, channels } = channelAxis(x, op);
+  if (param.size !== channels) {
+    throw new ShapeError(`has ${param.size} per-channel parameters but the input ${fmtShape(x.shape)} has ${channels} channels (dim ${axis})`, op);
+  }
+  return param.reshape(x.shape.map((d, i) => (i === axis ? d : 1)));
+}
+
+/** PReLU (He et al. 2015): x for x > 0, a·x otherwise, with `a` shared (one value) or per channel. */
+export function prelu(x: Tensor, weight: Tensor): Tensor {
+  const a = perChannel(weight, x, 'prelu');
+  return where(x.gt(0), x, x.mul(a));
+}
+
+/**
+ * RReLU (Xu et al. 2015): in training, x·a for x < 0 with a ~ U(lower, upper)
+ * drawn per element (seeded by `manualSeed`); in evaluation the fixed slope
+ * (lower + upper)/2.
+ */
+export function rrelu(x: Tensor, { lower = 1 / 8, upper = 1 / 3, training = false }: { lower?: number; upper?: number; training?: boolean } = {}): Tensor {
+  if (!(lower <= upper)) throw new ValueError(`lower (${lower}) must not exceed upper (${upper})`, 'rrelu');
+  if (!training || lower === upper) return leakyRelu(x, (lower + upper) / 2);
+  const slopes = noGrad(() => rand(x.shape, { low: lower, high: upper, dtype: x.dtype === 'float64' ? 'float64' : 'float32' }));
+  return where(x.ge(0), x, x.mul(slopes));
+}
+
+/** CReLU (Shang et al. 2016): concat(relu(x), relu(−x)) along the channel axis (dim 1, or `axis`), doubling it. */
+export function crelu(x: Tensor, axis?: number): Tensor {
+  const ax = axis ?? channelAxis(x, 'crelu').axis;
+  return concat([x.relu(), x.neg().relu()], ax);
+}
+
+/**
+ * MPELU (Li, Ding and Lu 2016): x for x > 0, α(e^(βx) − 1) otherwise, with
+ * α and β shared or per channel. α = 0 gives ReLU, α = β = 1 gives ELU,
+ * and β → 0 approaches PReLU with slope αβ.
+ */
+export function mpelu(x: Tensor, alpha: Tensor, beta: Tensor): Tensor {
+  const a = perChannel(alpha, x, 'mpelu'), b = perChannel(beta, x, 'mpelu');
+  // exp only of the non-positive part, so large positive inputs never overflow.
+  const negative = x.minimum(0);
+  return where(x.gt(0), x, negative.mul(b).exp().sub(1).mul(a));
+}
+
+/** Maxout over groups: the max of `k` consecutive features of the last dim (`[..., n·k]` → `[..., n]`). */
+export function maxout(x: Tensor, k: number): Tensor {
+  const last = x.shape[x.rank - 1]!;
+  if (!Number.isInteger(k) || k < 1 || last % k !== 0) throw new ShapeError(`the last dim (${last}) must be a multiple of k = ${k}`, 'maxout');
+  return x.reshape([...x.shape.slice(0, -1), last / k, k]).max(-1);
 }
