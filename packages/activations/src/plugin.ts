@@ -24,7 +24,7 @@ import {
   type TypedArray,
   where,
 } from '@nn/tensor';
-import { erf } from './erf.js';
+import { erf, erfFast } from './erf.js';
 
 type A = TypedArray;
 
@@ -128,10 +128,14 @@ const kernels: KernelDef[] = [
         const v = x[i]!;
         o[i] = 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v)));
       }
-    } else for (let i = 0; i < n; i++) o[i] = 0.5 * x[i]! * (1 + erf(x[i]! * INV_SQRT_2));
+    } else if (x instanceof Float64Array) {
+      for (let i = 0; i < n; i++) o[i] = 0.5 * x[i]! * (1 + erf(x[i]! * INV_SQRT_2));
+    } else for (let i = 0; i < n; i++) o[i] = 0.5 * x[i]! * (1 + erfFast(x[i]! * INV_SQRT_2));
   }),
   elementwiseKernel('erf', (x, o, n) => {
-    for (let i = 0; i < n; i++) o[i] = erf(x[i]!);
+    // float32 needs only ~1e-7: the fast form; float64 (gradient checks) gets the exact one.
+    if (x instanceof Float64Array) for (let i = 0; i < n; i++) o[i] = erf(x[i]!);
+    else for (let i = 0; i < n; i++) o[i] = erfFast(x[i]!);
   }),
   softmaxKernel('softmax'),
   softmaxKernel('logSoftmax'),

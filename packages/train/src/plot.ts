@@ -38,7 +38,7 @@ export function seriesSpec(series: readonly Series[], { title, xLabel = 'epoch',
     data: { values },
     mark: { type: 'line', point: values.length <= 200 },
     encoding: {
-      x: { field: 'x', type: 'quantitative', title: xLabel },
+      x: { field: 'x', type: 'quantitative', title: xLabel, ...(xLabel === 'epoch' ? { axis: { tickMinStep: 1 } } : {}) },
       y: { field: 'y', type: 'quantitative', title: yLabel, scale: logY ? { type: 'log' } : { zero: false } },
       color: { field: 'series', type: 'nominal', title: null },
     },
