@@ -1,0 +1,23 @@
+/**
+ * @nn/layers-conv: convolution (with stride, padding, dilation and groups),
+ * its two backprop ops, transposed convolution, max/average/adaptive
+ * pooling, max unpooling with switches, nearest and bilinear upsampling,
+ * batch normalisation and channel dropout, NCHW, with fast cpu kernels.
+ *
+ * @example
+ * ```ts
+ * import { Conv2d, MaxPool2d } from '@nn/layers-conv';
+ * import { randn } from '@nn/tensor';
+ * const y = new MaxPool2d(2).forward(new Conv2d(1, 6, 5, { padding: 2 }).forward(randn([8, 1, 28, 28])));
+ * y.shape; // [8, 6, 14, 14]
+ * ```
+ * @packageDocumentation
+ */
+export * from './functional.js';
+export * from './modules.js';
+export { bilinearKernel } from './init.js';
+export { convPlugin } from './plugin.js';
+export { type Pair, type Padding, type Window2d, windowOutput } from './geometry.js';
+export { type ConvAttrs } from './conv-ops.js';
+export { type ConvTransposeAttrs } from './conv-transpose.js';
+export { type MaxPoolAttrs, type AvgPoolAttrs } from './pool-ops.js';
