@@ -11,7 +11,7 @@ export class UsageError extends Error {
 
 /** Options of `nn train`. */
 export interface TrainArgs {
-  arch: 'mlp';
+  arch: 'mlp' | 'lenet';
   data: 'mnist' | 'fashion-mnist';
   dataDir: string | undefined;
   epochs: number;
@@ -88,8 +88,8 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     dropout: { type: 'string' },
   });
   const v = values as Record<string, string | undefined>;
-  if (positionals.length !== 1) throw new UsageError(`nn train takes one architecture (mlp), got ${positionals.length ? positionals.join(' ') : 'none'}`);
-  const arch = oneOf('architecture', positionals[0], ['mlp'] as const);
+  if (positionals.length !== 1) throw new UsageError(`nn train takes one architecture (mlp or lenet), got ${positionals.length ? positionals.join(' ') : 'none'}`);
+  const arch = oneOf('architecture', positionals[0], ['mlp', 'lenet'] as const);
   const optimizer = oneOf('optimizer', v.optimizer, ['sgd', 'adam'] as const, 'adam');
   const hidden = (v.hidden ?? '256').split(',').map((h) => number('hidden', h, 0, true));
   return {
@@ -128,7 +128,7 @@ export function parseEvalArgs(args: string[]): EvalArgs {
 export const HELP = `nn: train and evaluate neural networks
 
 Usage:
-  nn train mlp --data mnist|fashion-mnist [options]
+  nn train mlp|lenet --data mnist|fashion-mnist [options]
   nn eval DIR [--data mnist|fashion-mnist] [--batch B]
   nn --help
 
@@ -149,13 +149,16 @@ nn train mlp   trains a multi-layer perceptron (784-H-...-10) on inputs
   --batch B          mini-batch size (default 64)
   --lr X             learning rate (default 0.001 for adam, 0.1 for sgd)
   --optimizer NAME   adam (default) or sgd (with --momentum, default 0.9)
-  --hidden H[,H2]    hidden layer sizes (default 256)
+  --hidden H[,H2]    mlp: hidden layer sizes (default 256)
   --activation NAME  relu (default), sigmoid or tanh
-  --dropout P        dropout after each hidden layer (default 0)
+  --dropout P        mlp: dropout after each hidden layer (default 0)
   --schedule NAME    learning-rate schedule: none (default) or cosine
   --train-size N     train on the first N samples only
   --seed S           random seed (default 1): same seed, same run
   --out DIR          output directory (default runs/latest)
+
+nn train lenet trains LeNet-5 (conv 5x5x6, pool, conv 5x5x16, pool, fc 120,
+               fc 84, fc 10; 61,706 parameters) the same way.
 
 nn eval DIR    loads DIR/model.safetensors (the architecture and data set are
                read from its metadata) and prints loss and accuracy on the

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelStats, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalize, TensorDataset } from '@nn/data';
 import { loadSafetensors } from '@nn/io';
-import { mlp } from '@nn/models';
+import type { Module } from '@nn/layers-core';
+import { lenet5, mlp } from '@nn/models';
 import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@nn/optim';
 import { manualSeed } from '@nn/tensor';
 import { evaluate, fit, plotHistory, saveCheckpoint } from '@nn/train';
@@ -18,7 +19,7 @@ function loadData(name: 'mnist' | 'fashion-mnist', dataDir?: string): ImageDatas
 
 /** The configuration stored with a checkpoint, enough to rebuild the model. */
 interface ModelConfig {
-  arch: 'mlp';
+  arch: 'mlp' | 'lenet';
   sizes: number[];
   activation: TrainArgs['activation'];
   data: TrainArgs['data'];
@@ -26,6 +27,18 @@ interface ModelConfig {
   /** Input normalisation, measured on the training split. */
   mean: number;
   std: number;
+}
+
+/** Builds the model a configuration describes. */
+function build(config: ModelConfig): Module {
+  if (config.arch === 'lenet') return lenet5({ activation: config.activation });
+  return mlp(config.sizes, { activation: config.activation, dropout: config.dropout ?? 0 });
+}
+
+/** A one-line description of a configuration. */
+function describe(config: ModelConfig): string {
+  const extras = [config.activation, ...(config.dropout ? [`dropout ${config.dropout}`] : [])].join(', ');
+  return config.arch === 'lenet' ? `lenet5 (${extras})` : `mlp ${config.sizes.join('-')} (${extras})`;
 }
 
 /** `nn train`: trains, prints the final test accuracy, writes checkpoint and curves. Returns the test accuracy. */
@@ -38,19 +51,19 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
     labels = labels.slice([0], [args.trainSize]);
   }
   const stats = channelStats(images);
-  const config: ModelConfig = { arch: 'mlp', sizes: [784, ...args.hidden, 10], activation: args.activation, data: args.data, dropout: args.dropout, mean: stats.mean[0]!, std: stats.std[0]! };
-  const model = mlp(config.sizes, { activation: args.activation, dropout: args.dropout });
+  const config: ModelConfig = { arch: args.arch, sizes: args.arch === 'mlp' ? [784, ...args.hidden, 10] : [], activation: args.activation, data: args.data, dropout: args.dropout, mean: stats.mean[0]!, std: stats.std[0]! };
+  const model = build(config);
   const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
   const scheduler = args.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, args.epochs) : undefined;
   const trainLoader = new DataLoader(new TensorDataset(normalize(images, config.mean, config.std), labels), { batchSize: args.batch, shuffle: true, seed: args.seed });
   const testLoader = new DataLoader(new TensorDataset(normalize(data.test.images, config.mean, config.std), data.test.labels), { batchSize: 500 });
-  log(`nn train mlp ${config.sizes.join('-')} (${args.activation}${args.dropout ? `, dropout ${args.dropout}` : ''}) on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
+  log(`nn train ${describe(config)} on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
   const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy', validation: testLoader });
   const accuracy = history.last!.valAccuracy!;
   mkdirSync(args.out, { recursive: true });
   saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config) } });
   writeFileSync(join(args.out, 'history.json'), JSON.stringify(history.epochs, null, 2));
-  await plotHistory(history, join(args.out, 'curves.html'), { title: `mlp ${config.sizes.join('-')} on ${args.data}` });
+  await plotHistory(history, join(args.out, 'curves.html'), { title: `${describe(config)} on ${args.data}` });
   log(`final test accuracy: ${(accuracy * 100).toFixed(2)}% (${data.test.images.shape[0]} test samples)`);
   log(`wrote ${join(args.out, 'model.safetensors')}, optimizer.safetensors, curves.html, history.json`);
   return accuracy;
@@ -62,13 +75,13 @@ export function evalCheckpoint(args: EvalArgs, log: (line: string) => void = con
   if (!existsSync(file)) throw new UsageError(`no model.safetensors in ${args.dir} (train one with: nn train mlp --data mnist --out ${args.dir})`);
   const { tensors, metadata } = loadSafetensors(file);
   const config = JSON.parse(metadata['nn.config'] ?? 'null') as ModelConfig | null;
-  if (config?.arch !== 'mlp') throw new UsageError(`${file} has no nn model configuration in its metadata`);
-  const model = mlp(config.sizes, { activation: config.activation, dropout: config.dropout ?? 0 });
+  if (config?.arch !== 'mlp' && config?.arch !== 'lenet') throw new UsageError(`${file} has no nn model configuration in its metadata`);
+  const model = build(config);
   model.loadStateDict(tensors);
   const dataName = args.data ?? config.data;
   const { test } = loadData(dataName, args.dataDir);
   const loader = new DataLoader(new TensorDataset(normalize(test.images, config.mean, config.std), test.labels), { batchSize: args.batch });
   const result = evaluate(model, loader, { loss: 'crossEntropy', metrics: ['accuracy'] });
-  log(`${args.dir}: mlp ${config.sizes.join('-')} on ${dataName} test (${test.images.shape[0]} samples): loss ${result.loss!.toFixed(4)}, accuracy ${(result.accuracy! * 100).toFixed(2)}%`);
+  log(`${args.dir}: ${describe(config)} on ${dataName} test (${test.images.shape[0]} samples): loss ${result.loss!.toFixed(4)}, accuracy ${(result.accuracy! * 100).toFixed(2)}%`);
   return result;
 }

@@ -6,7 +6,9 @@
  * import { mlp } from '@nn/models';
  * const model = mlp([784, 256, 10], { activation: 'relu' });
  * console.log(model.summary([1, 784]));
+ * const net = lenet5(); // 61,706 parameters
  * ```
  * @packageDocumentation
  */
 export { mlp, type MlpOptions } from './mlp.js';
+export { lenet5, type LeNetOptions } from './lenet.js';
