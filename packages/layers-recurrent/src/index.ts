@@ -1,0 +1,19 @@
+/**
+ * @nn/layers-recurrent: Elman RNN, LSTM and GRU cells and layers (stacked,
+ * bidirectional, masked), `Embedding`, the sequence cross-entropy and
+ * truncated BPTT.
+ *
+ * @example
+ * ```ts
+ * import { LSTM } from '@nn/layers-recurrent';
+ * import { randn } from '@nn/tensor';
+ * const lstm = new LSTM(8, 16, { numLayers: 2, batchFirst: true });
+ * const { output, h, c } = lstm.forwardWithState(randn([4, 10, 8]));
+ * output.shape; // [4, 10, 16]
+ * ```
+ * @packageDocumentation
+ */
+export { RNNCell, LSTMCell, GRUCell, RecurrentCell, affine, chunks, type RnnNonlinearity } from './cells.js';
+export { RNN, LSTM, GRU, torchStateDict, loadTorchStateDict, type RecurrentOptions, type RecurrentResult, type RecurrentInputs } from './layers.js';
+export { Embedding } from './embedding.js';
+export { sequenceCrossEntropy, detachState } from './sequence-loss.js';

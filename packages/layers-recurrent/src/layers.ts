@@ -1,0 +1,195 @@
+/**
+ * Recurrent layers over whole sequences: `RNN`, `LSTM`, `GRU`, stacked and
+ * bidirectional, with dropout between layers, `batchFirst`, initial states
+ * and variable lengths, returning outputs and final states as PyTorch does.
+ *
+ * Per direction, the input projection of every time step is one matmul; each
+ * step then adds one recurrent matmul. With `lengths`, steps past a
+ * sequence's end leave its state unchanged and output zeros, so the final
+ * state is the state at each sequence's last real step, in both directions.
+ * @module
+ */
+import { Module } from '@nn/layers-core';
+import { concat, fmtShape, rand, ShapeError, stack, tensor, type Tensor, ValueError, where, zeros } from '@nn/tensor';
+import { GRUCell, LSTMCell, type RecurrentCell, RNNCell, type RnnNonlinearity } from './cells.js';
+
+/** Options shared by the recurrent layers. */
+export interface RecurrentOptions {
+  numLayers?: number;
+  bidirectional?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training. */
+  dropout?: number;
+  /** Inputs and outputs are [batch, time, features] instead of [time, batch, features]. */
+  batchFirst?: boolean;
+  bias?: boolean;
+}
+
+/** What a recurrent layer returns. */
+export interface RecurrentResult {
+  /** [T, N, D·H] (or [N, T, D·H] with batchFirst): the top layer's hidden states. */
+  output: Tensor;
+  /** [L·D, N, H]: the final hidden state of every layer and direction. */
+  h: Tensor;
+  /** LSTM only: [L·D, N, H], the final cell states. */
+  c?: Tensor;
+}
+
+/** Initial states and sequence lengths for `forwardWithState`. */
+export interface RecurrentInputs {
+  h0?: Tensor;
+  c0?: Tensor;
+  /** Valid length of each sequence in the batch (the rest is padding). */
+  lengths?: readonly number[];
+}
+
+type State = { h: Tensor; c?: Tensor };
+
+abstract class RecurrentLayer extends Module {
+  readonly numLayers: number;
+  readonly directions: number;
+  readonly dropout: number;
+  readonly batchFirst: boolean;
+  /** Cells in PyTorch's order: layer 0 forward, layer 0 reverse, layer 1 forward, ... */
+  readonly cells: RecurrentCell[];
+
+  constructor(readonly inputSize: number, readonly hiddenSize: number, options: RecurrentOptions, makeCell: (input: number) => RecurrentCell) {
+    super();
+    const { numLayers = 1, bidirectional = false, dropout = 0, batchFirst = false } = options;
+    if (!Number.isInteger(numLayers) || numLayers < 1) throw new ValueError(`numLayers must be a positive integer, got ${numLayers}`, new.target.name);
+    if (!(dropout >= 0 && dropout < 1)) throw new ValueError(`dropout must be in [0, 1), got ${dropout}`, new.target.name);
+    this.numLayers = numLayers;
+    this.directions = bidirectional ? 2 : 1;
+    this.dropout = dropout;
+    this.batchFirst = batchFirst;
+    this.cells = [];
+    for (let l = 0; l < numLayers; l++) for (let d = 0; d < this.directions; d++) this.cells.push(makeCell(l === 0 ? inputSize : hiddenSize * this.directions));
+  }
+
+  /** One step of a cell from its projected input. */
+  protected abstract step(cell: RecurrentCell, xp: Tensor, state: State): State;
+
+  protected abstract readonly hasCellState: boolean;
+
+  /** The top layer's outputs (see `forwardWithState` for the final states). */
+  forward(x: Tensor): Tensor {
+    return this.forwardWithState(x).output;
+  }
+
+  /** Runs the whole sequence; returns outputs and final states as PyTorch does. */
+  forwardWithState(x: Tensor, { h0, c0, lengths }: RecurrentInputs = {}): RecurrentResult {
+    const name = this.constructor.name;
+    if (x.rank !== 3 || x.shape[2] !== this.inputSize) {
+      throw new ShapeError(`input must be [${this.batchFirst ? 'batch, time' : 'time, batch'}, ${this.inputSize}], got ${fmtShape(x.shape)}`, name);
+    }
+    const seq = this.batchFirst ? x.transpose(0, 1) : x; // [T, N, I]
+    const [T, N] = [seq.shape[0]!, seq.shape[1]!];
+    const stateShape = [this.numLayers * this.directions, N, this.hiddenSize];
+    for (const [label, s] of [['h0', h0], ['c0', c0]] as const) {
+      if (s && fmtShape(s.shape) !== fmtShape(stateShape)) throw new ShapeError(`${label} must be ${fmtShape(stateShape)} (layers x directions, batch, hidden), got ${fmtShape(s.shape)}`, name);
+    }
+    const masks = lengths ? this.masks(lengths, T, N) : undefined;
+    let input = seq;
+    const finalH: Tensor[] = [], finalC: Tensor[] = [];
+    for (let l = 0; l < this.numLayers; l++) {
+      const outs: Tensor[] = [];
+      for (let d = 0; d < this.directions; d++) {
+        const k = l * this.directions + d;
+        const cell = this.cells[k]!;
+        const zero = zeros([N, this.hiddenSize], x.dtype);
+        let state: State = { h: h0 ? h0.index(k) : zero, ...(this.hasCellState ? { c: c0 ? c0.index(k) : zero } : {}) };
+        // All time steps' input projections in one matmul: [T·N, I] → [T, N, G·H].
+        const projected = cell.inputProjection(input.reshape([T * N, input.shape[2]!])).reshape([T, N, cell.gates * this.hiddenSize]);
+        const steps: Tensor[] = new Array(T);
+        for (let s = 0; s < T; s++) {
+          const t = d === 0 ? s : T - 1 - s;
+          const next = this.step(cell, projected.index(t), state);
+          const m = masks?.[t];
+          state = m ? { h: where(m, next.h, state.h), ...(next.c ? { c: where(m, next.c, state.c!) } : {}) } : next;
+          steps[t] = m ? where(m, next.h, 0) : next.h;
+        }
+        outs.push(stack(steps, 0));
+        finalH.push(state.h);
+        if (state.c) finalC.push(state.c);
+      }
+      input = outs.length === 1 ? outs[0]! : concat(outs, 2);
+      if (this.training && this.dropout > 0 && l < this.numLayers - 1) {
+        input = input.mul(rand(input.shape).ge(this.dropout).cast(input.dtype).mul(1 / (1 - this.dropout)));
+      }
+    }
+    return {
+      output: this.batchFirst ? input.transpose(0, 1) : input,
+      h: stack(finalH, 0),
+      ...(this.hasCellState ? { c: stack(finalC, 0) } : {}),
+    };
+  }
+
+  /** Per time step, a [N, 1] bool mask of the sequences still running. */
+  private masks(lengths: readonly number[], T: number, N: number): Tensor[] {
+    const name = this.constructor.name;
+    if (lengths.length !== N) throw new ShapeError(`lengths has ${lengths.length} entries for a batch of ${N}`, name);
+    lengths.forEach((len, i) => {
+      if (!Number.isInteger(len) || len < 1 || len > T) throw new ValueError(`lengths[${i}] = ${len} is outside [1, ${T}] (the sequence has ${T} steps)`, name);
+    });
+    return Array.from({ length: T }, (_, t) => tensor(lengths.map((len) => t < len), [N, 1]));
+  }
+}
+
+/** Elman RNN over sequences (tanh or relu). */
+export class RNN extends RecurrentLayer {
+  protected readonly hasCellState = false;
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {}) {
+    super(inputSize, hiddenSize, options, (input) => new RNNCell(input, hiddenSize, { bias: options.bias ?? true, nonlinearity: options.nonlinearity ?? 'tanh' }));
+  }
+  protected step(cell: RecurrentCell, xp: Tensor, state: State): State {
+    return { h: (cell as RNNCell).stepProjected(xp, state.h) };
+  }
+}
+
+/** LSTM over sequences. `forgetBias` (default 1) initialises the forget gates open. */
+export class LSTM extends RecurrentLayer {
+  protected readonly hasCellState = true;
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & { forgetBias?: number } = {}) {
+    super(inputSize, hiddenSize, options, (input) => new LSTMCell(input, hiddenSize, { bias: options.bias ?? true, forgetBias: options.forgetBias ?? 1 }));
+  }
+  protected step(cell: RecurrentCell, xp: Tensor, state: State): State {
+    const [h, c] = (cell as LSTMCell).stepProjected(xp, state.h, state.c!);
+    return { h, c };
+  }
+}
+
+/** GRU over sequences. */
+export class GRU extends RecurrentLayer {
+  protected readonly hasCellState = false;
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions = {}) {
+    super(inputSize, hiddenSize, options, (input) => new GRUCell(input, hiddenSize, { bias: options.bias ?? true }));
+  }
+  protected step(cell: RecurrentCell, xp: Tensor, state: State): State {
+    return { h: (cell as GRUCell).stepProjected(xp, state.h) };
+  }
+}
+
+/**
+ * The layer's parameters under PyTorch's names (`weight_ih_l0`,
+ * `bias_hh_l1_reverse`, ...), for exchanging state dicts with `torch.nn.LSTM`
+ * and friends; `loadTorchStateDict` is the inverse.
+ */
+export function torchStateDict(layer: RNN | LSTM | GRU): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  layer.cells.forEach((cell, k) => {
+    const suffix = `_l${Math.floor(k / layer.directions)}${k % layer.directions === 1 ? '_reverse' : ''}`;
+    out[`weight_ih${suffix}`] = cell.weightIh;
+    out[`weight_hh${suffix}`] = cell.weightHh;
+    if (cell.biasIh) out[`bias_ih${suffix}`] = cell.biasIh;
+    if (cell.biasHh) out[`bias_hh${suffix}`] = cell.biasHh;
+  });
+  return out;
+}
+
+/** Loads a state dict saved from PyTorch's RNN/LSTM/GRU (same gate order, same shapes). */
+export function loadTorchStateDict(layer: RNN | LSTM | GRU, dict: Record<string, Tensor>): void {
+  const own = torchStateDict(layer);
+  const mapping = new Map(Object.entries(own).map(([torchName, t]) => [torchName, layer.namedParameters().find(([, p]) => p === t)![0]]));
+  const renamed: Record<string, Tensor> = {};
+  for (const [k, v] of Object.entries(dict)) renamed[mapping.get(k) ?? k] = v;
+  layer.loadStateDict(renamed);
+}
