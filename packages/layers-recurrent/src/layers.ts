@@ -99,10 +99,12 @@ abstract class RecurrentLayer extends Module {
         let state: State = { h: h0 ? h0.index(k) : zero, ...(this.hasCellState ? { c: c0 ? c0.index(k) : zero } : {}) };
         // All time steps' input projections in one matmul: [T·N, I] → [T, N, G·H].
         const projected = cell.inputProjection(input.reshape([T * N, input.shape[2]!])).reshape([T, N, cell.gates * this.hiddenSize]);
+        // One split into time steps (its gradient is a single concat), then per-step views.
+        const perStep = projected.split(1, 0).map((p) => p.reshape([N, cell.gates * this.hiddenSize]));
         const steps: Tensor[] = new Array(T);
         for (let s = 0; s < T; s++) {
           const t = d === 0 ? s : T - 1 - s;
-          const next = this.step(cell, projected.index(t), state);
+          const next = this.step(cell, perStep[t]!, state);
           const m = masks?.[t];
           state = m ? { h: where(m, next.h, state.h), ...(next.c ? { c: where(m, next.c, state.c!) } : {}) } : next;
           steps[t] = m ? where(m, next.h, 0) : next.h;

@@ -3,12 +3,12 @@
  * the cotangent back where the forward op took its values from.
  * @module
  */
-import { cast, getEngine, isFloat, permute, scatterAdd, zeros, type Tensor } from '@nn/tensor';
+import { cast, concat, getEngine, isFloat, permute, scatterAdd, zeros, type Tensor } from '@nn/tensor';
 import type { Rule } from './rule.js';
 import { sumTo } from './sum-to.js';
 
 /** Names of the layout and indexing primitives with gradient rules. */
-export type LayoutGradOp = 'reshape' | 'transpose' | 'broadcastTo' | 'slice' | 'sliceScatter' | 'concat' | 'pad' | 'cast' | 'clone' | 'gather' | 'scatterAdd';
+export type LayoutGradOp = 'reshape' | 'transpose' | 'broadcastTo' | 'slice' | 'sliceScatter' | 'concat' | 'split' | 'pad' | 'cast' | 'clone' | 'gather' | 'scatterAdd';
 
 function slice(x: Tensor, begin: number[], end: number[], step: number[]): Tensor {
   return getEngine().run('slice', [x], { begin, end, step })[0]!;
@@ -41,6 +41,9 @@ export const layoutRules: Record<LayoutGradOp, Rule> = {
       return slice(dy!, begin, end, dy!.shape.map(() => 1));
     });
   },
+  // split is a composite, but its own rule turns the backward pass into one concat instead of
+  // one full-size scatter per piece (which made unrolled sequences quadratic in their length).
+  split: (dys, { attrs: { axis } }) => [concat([...dys], axis as number)],
   pad: ([dy], { inputs: [x], attrs: { pads } }) => {
     const p = pads as [number, number][];
     return [slice(dy!, p.map(([before]) => before), x!.shape.map((d, i) => p[i]![0] + d), x!.shape.map(() => 1))];
