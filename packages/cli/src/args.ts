@@ -111,6 +111,36 @@ export function parseTrainArgs(args: string[]): TrainArgs {
   };
 }
 
+/** Parses the arguments after `nn train char-lstm`. */
+export function parseCharLstmArgs(args: string[]): import('./char-lstm.js').CharLstmArgs {
+  const { values } = parse(args, {
+    text: { type: 'string' },
+    epochs: { type: 'string' },
+    seq: { type: 'string' },
+    batch: { type: 'string' },
+    hidden: { type: 'string' },
+    layers: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    steps: { type: 'string' },
+  });
+  const v = values as Record<string, string | undefined>;
+  if (v.text === undefined) throw new UsageError('--text FILE (or a directory of text files) is required');
+  return {
+    text: v.text,
+    epochs: number('epochs', v.epochs, 5, true),
+    seq: number('seq', v.seq, 64, true),
+    batch: number('batch', v.batch, 32, true),
+    hidden: number('hidden', v.hidden, 128, true),
+    layers: number('layers', v.layers, 1, true),
+    lr: number('lr', v.lr, 0.002),
+    seed: v.seed === undefined ? 1 : Math.trunc(Number(v.seed)),
+    out: v.out ?? 'runs/char-lstm',
+    steps: v.steps === undefined ? undefined : number('steps', v.steps, 0, true),
+  };
+}
+
 /** Parses the arguments after `nn eval`. */
 export function parseEvalArgs(args: string[]): EvalArgs {
   const { values, positionals } = parse(args, { data: { type: 'string' }, 'data-dir': { type: 'string' }, batch: { type: 'string' } });
@@ -129,6 +159,7 @@ export const HELP = `nn: train and evaluate neural networks
 
 Usage:
   nn train mlp|lenet --data mnist|fashion-mnist [options]
+  nn train char-lstm --text FILE|DIR [options]
   nn eval DIR [--data mnist|fashion-mnist] [--batch B]
   nn --help
 
@@ -159,6 +190,18 @@ nn train mlp   trains a multi-layer perceptron (784-H-...-10) on inputs
 
 nn train lenet trains LeNet-5 (conv 5x5x6, pool, conv 5x5x16, pool, fc 120,
                fc 84, fc 10; 61,706 parameters) the same way.
+
+nn train char-lstm  trains a character-level LSTM language model
+               (Embedding -> LSTM -> Linear) on a text (a file, or every file
+               of a directory), holding out the last 10% for validation;
+               prints validation bits per character per epoch and a sample.
+  --text PATH        the text (required)
+  --epochs N         epochs (default 5), each one pass in random windows
+  --seq L            window length / BPTT steps (default 64)
+  --batch B          windows per batch (default 32)
+  --hidden H         LSTM size (default 128)   --layers L  (default 1)
+  --lr X             Adam learning rate (default 0.002)
+  --steps S          batches per epoch (default: one pass over the text)
 
 nn eval DIR    loads DIR/model.safetensors (the architecture and data set are
                read from its metadata) and prints loss and accuracy on the

@@ -9,11 +9,14 @@
  * @packageDocumentation
  */
 import { NNError } from '@nn/tensor';
-import { HELP, parseEvalArgs, parseTrainArgs, UsageError } from './args.js';
+import { HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs, UsageError } from './args.js';
+import { trainCharLstm } from './char-lstm.js';
 import { evalCheckpoint, train } from './commands.js';
 
 export { HELP, parseTrainArgs, parseEvalArgs, UsageError, type TrainArgs, type EvalArgs } from './args.js';
 export { train, evalCheckpoint } from './commands.js';
+export { trainCharLstm, type CharLstmArgs } from './char-lstm.js';
+export { parseCharLstmArgs } from './args.js';
 
 /** Runs `nn` with the given arguments; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function run(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
@@ -22,6 +25,10 @@ export async function run(argv: string[], out: (line: string) => void = console.
     if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
       out(HELP);
       return command === undefined ? 2 : 0;
+    }
+    if (command === 'train' && rest[0] === 'char-lstm') {
+      trainCharLstm(parseCharLstmArgs(rest.slice(1)), out);
+      return 0;
     }
     if (command === 'train') {
       await train(parseTrainArgs(rest), out);

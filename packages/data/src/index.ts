@@ -16,6 +16,7 @@ export { type Dataset, TensorDataset, Subset, collate } from './dataset.js';
 export { DataLoader, permutation, type DataLoaderOptions } from './dataloader.js';
 export { normalize, channelStats } from './transforms.js';
 export { addingProblem } from './synthetic.js';
+export { loadText, CharVocabulary, sequenceBatch } from './text.js';
 export {
   loadMnist,
   loadFashionMnist,
