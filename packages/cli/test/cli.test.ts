@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HELP, parseTrainArgs, run, UsageError } from '../src/index.js';
+import { HELP, parseCharLstmArgs, parseTrainArgs, run, trainCharLstm, UsageError } from '../src/index.js';
 
 describe('nn command', () => {
   it('--help documents the commands and every option', async () => {
@@ -39,5 +39,19 @@ describe('nn command', () => {
     const err: string[] = [];
     expect(await run(['eval', join(dir, 'nothing')], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[0]).toMatch(/no model.safetensors in/);
+  });
+});
+
+describe('nn train char-lstm', () => {
+  it('trains on a text, reports bits per character and writes a sample', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-char-'));
+    const text = join(dir, 'text.txt');
+    writeFileSync(text, 'the quick brown fox jumps over the lazy dog. '.repeat(60));
+    const out: string[] = [];
+    const bpc = trainCharLstm(parseCharLstmArgs(['--text', text, '--epochs', '2', '--steps', '15', '--seq', '16', '--batch', '8', '--hidden', '32', '--out', join(dir, 'run')]), (l) => out.push(l));
+    expect(out.join('\n')).toMatch(/epoch 2\/2: train [\d.]+ bits\/char, validation [\d.]+ bits\/char/);
+    expect(bpc).toBeLessThan(Math.log2(28));
+    expect(existsSync(join(dir, 'run', 'sample.txt'))).toBe(true);
+    expect(() => parseCharLstmArgs([])).toThrow(/--text FILE \(or a directory of text files\) is required/);
   });
 });
