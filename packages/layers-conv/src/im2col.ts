@@ -23,6 +23,12 @@ export interface ConvGeometry {
   dw: number;
 }
 
+/** The output columns [lo, hi) whose input column ow·sw + shift stays inside [0, W). */
+function insideColumns(shift: number, sw: number, W: number, OW: number): [number, number] {
+  const lo = Math.min(OW, Math.max(0, Math.ceil(-shift / sw)));
+  return [lo, Math.max(lo, Math.min(OW, Math.ceil((W - shift) / sw)))];
+}
+
 /**
  * cols[(c·KH + kh)·KW + kw][oh·OW + ow] = x[c, oh·sh − pt + kh·dh, ow·sw − pl + kw·dw] (0 outside),
  * for the `cg` channels starting at `xOff`.
@@ -35,10 +41,8 @@ export function im2col(x: TypedArray, xOff: number, g: ConvGeometry, cols: Typed
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {
         let row = ((c * KH + kh) * KW + kw) * OHW;
-        // The output columns whose input column stays inside [0, W): ow in [owLo, owHi).
         const shift = kw * dw - pl;
-        const owLo = Math.min(OW, Math.max(0, Math.ceil(-shift / sw)));
-        const owHi = Math.max(owLo, Math.min(OW, Math.ceil((W - shift) / sw)));
+        const [owLo, owHi] = insideColumns(shift, sw, W, OW);
         for (let oh = 0; oh < OH; oh++, row += OW) {
           const ih = oh * sh - pt + kh * dh;
           if (ih < 0 || ih >= H) {
@@ -66,8 +70,7 @@ export function col2im(cols: TypedArray, g: ConvGeometry, dx: TypedArray, dxOff:
       for (let kw = 0; kw < KW; kw++) {
         let row = ((c * KH + kh) * KW + kw) * OHW;
         const shift = kw * dw - pl;
-        const owLo = Math.min(OW, Math.max(0, Math.ceil(-shift / sw)));
-        const owHi = Math.max(owLo, Math.min(OW, Math.ceil((W - shift) / sw)));
+        const [owLo, owHi] = insideColumns(shift, sw, W, OW);
         for (let oh = 0; oh < OH; oh++, row += OW) {
           const ih = oh * sh - pt + kh * dh;
           if (ih < 0 || ih >= H) continue;
