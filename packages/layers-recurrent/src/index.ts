@@ -14,6 +14,6 @@
  * @packageDocumentation
  */
 export { RNNCell, LSTMCell, GRUCell, RecurrentCell, affine, chunks, type RnnNonlinearity } from './cells.js';
-export { RNN, LSTM, GRU, torchStateDict, loadTorchStateDict, type RecurrentOptions, type RecurrentResult, type RecurrentInputs } from './layers.js';
+export { RNN, LSTM, GRU, torchStateDict, loadTorchStateDict, type RecurrentOptions, type RecurrentResult, type RecurrentInputs, type RecurrentState } from './layers.js';
 export { Embedding } from './embedding.js';
 export { sequenceCrossEntropy, detachState } from './sequence-loss.js';

@@ -26,11 +26,11 @@ export interface RecurrentOptions {
 
 /** What a recurrent layer returns. */
 export interface RecurrentResult {
-  /** [T, N, D·H] (or [N, T, D·H] with batchFirst): the top layer's hidden states. */
+  /** The top layer's hidden states, `[T, N, D·H]` (or `[N, T, D·H]` with batchFirst). */
   output: Tensor;
-  /** [L·D, N, H]: the final hidden state of every layer and direction. */
+  /** The final hidden state of every layer and direction, `[L·D, N, H]`. */
   h: Tensor;
-  /** LSTM only: [L·D, N, H], the final cell states. */
+  /** LSTM only: the final cell states, `[L·D, N, H]`. */
   c?: Tensor;
 }
 
@@ -42,7 +42,13 @@ export interface RecurrentInputs {
   lengths?: readonly number[];
 }
 
-type State = { h: Tensor; c?: Tensor };
+/** The recurrent state of one layer and direction: hidden, and cell for the LSTM. */
+export interface RecurrentState {
+  h: Tensor;
+  c?: Tensor;
+}
+
+type State = RecurrentState;
 
 abstract class RecurrentLayer extends Module {
   readonly numLayers: number;
