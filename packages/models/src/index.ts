@@ -13,3 +13,4 @@
 export { mlp, type MlpOptions } from './mlp.js';
 export { lenet5, type LeNetOptions } from './lenet.js';
 export { CharLSTM, type CharLSTMOptions } from './char-lm.js';
+export { SequenceClassifier, type SequenceClassifierOptions } from './sequence-classifier.js';
