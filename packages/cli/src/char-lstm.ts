@@ -2,7 +2,7 @@
  * `nn train char-lstm`: a character-level LSTM language model on a text.
  * @module
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CharVocabulary, loadText, sequenceBatch } from '@nn/data';
 import { CharLSTM } from '@nn/models';
@@ -82,7 +82,6 @@ export function trainCharLstm(args: CharLstmArgs, log: (line: string) => void = 
   }
   const sample = vocab.decode(model.generate(prompt, { length: 300, temperature: 0.7, seed: args.seed }));
   log(`sample (temperature 0.7) after ${JSON.stringify(vocab.decode(prompt))}:\n${vocab.decode(prompt)}${sample}`);
-  mkdirSync(args.out, { recursive: true });
   saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify({ arch: 'char-lstm', vocab: vocab.chars.join(''), hidden: args.hidden, layers: args.layers }) } });
   writeFileSync(join(args.out, 'sample.txt'), vocab.decode(prompt) + sample + '\n');
   log(`validation bits per character: ${bpc.toFixed(3)}; wrote ${join(args.out, 'model.safetensors')} and sample.txt`);

@@ -2,7 +2,7 @@
  * The `nn train` and `nn eval` commands.
  * @module
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { channelStats, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalize, TensorDataset } from '@nn/data';
 import { loadSafetensors } from '@nn/io';
@@ -60,7 +60,6 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
   log(`nn train ${describe(config)} on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
   const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy', validation: testLoader });
   const accuracy = history.last!.valAccuracy!;
-  mkdirSync(args.out, { recursive: true });
   saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config) } });
   writeFileSync(join(args.out, 'history.json'), JSON.stringify(history.epochs, null, 2));
   await plotHistory(history, join(args.out, 'curves.html'), { title: `${describe(config)} on ${args.data}` });

@@ -77,13 +77,12 @@ describe('pooling back-propagation, as the chapter computes it', () => {
   it('names the problem on bad input', () => {
     expect(() => C.maxPool2d(randn([4, 4]), 2)).toThrow('maxPool2d: input must be 4-D [N, C, H, W], got [4,4] (rank 2)');
     expect(() => C.maxPool2d(randn([1, 1, 4, 4]), 2, { padding: 2 })).toThrow(ValueError);
-    const [y, idx] = C.maxPool2dWithIndices(randn([1, 2, 4, 4]), 2);
+    const [y] = C.maxPool2dWithIndices(randn([1, 2, 4, 4]), 2);
     const [, otherIdx] = C.maxPool2dWithIndices(randn([1, 2, 6, 6]), 2);
     expect(() => C.maxUnpool2d(y, otherIdx, 2)).toThrow(ShapeError);
     expect(() => C.maxUnpool2d(y, otherIdx, 2)).toThrow('maxUnpool2d: indices [1,2,3,3] do not match the input [1,2,2,2]: they must come from the pooling that produced it');
     const [, bigIdx] = C.maxPool2dWithIndices(randn([1, 2, 8, 8]), 4);
     expect(() => C.maxUnpool2d(y, bigIdx, 2)).toThrow(/outside the 16 positions of the output plane \(indices from a different pool\?\)/);
-    void idx;
   });
 });
 

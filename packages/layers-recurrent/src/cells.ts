@@ -11,7 +11,7 @@
  * @module
  */
 import { Module, Parameter } from '@nn/layers-core';
-import { fmtShape, matmul, rand, ShapeError, tensor, type Tensor, ValueError } from '@nn/tensor';
+import { fmtShape, matmul, rand, ShapeError, tensor, type Tensor, ValueError, zeros } from '@nn/tensor';
 
 /** The nonlinearity of an Elman RNN. */
 export type RnnNonlinearity = 'tanh' | 'relu';
@@ -61,6 +61,11 @@ export abstract class RecurrentCell extends Module {
     }
   }
 
+  /** The initial state for a batch like `x`: zeros [N, hiddenSize] of x's dtype. */
+  protected zeroState(x: Tensor): Tensor {
+    return zeros([x.shape[0]!, this.hiddenSize], x.dtype);
+  }
+
   /** The gate pre-activations from the input (for all time steps at once in the layers). */
   inputProjection(x: Tensor): Tensor {
     return affine(x, this.weightIh, this.biasIh);
@@ -82,7 +87,7 @@ export class RNNCell extends RecurrentCell {
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
-    const state = h ?? x.mul(0).sum(1, true).broadcastTo([x.shape[0]!, this.hiddenSize]);
+    const state = h ?? this.zeroState(x);
     this.check(x, state);
     return this.stepProjected(this.inputProjection(x), state);
   }
@@ -122,7 +127,7 @@ export class LSTMCell extends RecurrentCell {
 
   /** The new hidden state (use `step` for the cell state too). */
   forward(x: Tensor, h?: Tensor, c?: Tensor): Tensor {
-    const zero = x.mul(0).sum(1, true).broadcastTo([x.shape[0]!, this.hiddenSize]);
+    const zero = this.zeroState(x);
     return this.step(x, h ?? zero, c ?? zero)[0];
   }
 }
@@ -143,7 +148,7 @@ export class GRUCell extends RecurrentCell {
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {
-    const state = h ?? x.mul(0).sum(1, true).broadcastTo([x.shape[0]!, this.hiddenSize]);
+    const state = h ?? this.zeroState(x);
     this.check(x, state);
     return this.stepProjected(this.inputProjection(x), state);
   }

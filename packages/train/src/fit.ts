@@ -105,7 +105,8 @@ export function fit(model: Module, loader: DataLoader, options: FitOptions): His
     const logs: EpochLogs = { epoch, loss: lossSum / Math.max(seen, 1) };
     for (const m of metrics) logs[m.name] = m.result();
     if (validation) {
-      const val = evaluate(model, validation, { loss: lossFn, metrics: metrics.map((m) => (m.name === 'accuracy' ? 'accuracy' : (m.name as MetricSpec))) });
+      // The training values are logged above, so the same accumulators can be reset and reused.
+      const val = evaluate(model, validation, { loss: lossFn, metrics });
       for (const [k, v] of Object.entries(val)) logs[`val${capitalized(k)}`] = v;
     }
     logs.lr = optimizer.lr;
@@ -129,6 +130,7 @@ export interface EvaluateOptions {
 export function evaluate(model: Module, loader: DataLoader, options: EvaluateOptions = {}): Record<string, number> {
   const lossFn = options.loss === undefined ? undefined : resolveLoss(options.loss);
   const metrics = resolveMetrics(options.metrics ?? ['accuracy']);
+  for (const m of metrics) m.reset();
   const wasTraining = model.training;
   model.eval();
   let lossSum = 0;

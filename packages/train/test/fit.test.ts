@@ -6,7 +6,7 @@ import { Dropout, Linear, Sequential, crossEntropy } from '@nn/layers-core';
 import { ReLU } from '@nn/activations';
 import { Adam, SGD, StepLR } from '@nn/optim';
 import { manualSeed, memory, tensor, ValueError } from '@nn/tensor';
-import { EarlyStopping, evaluate, fit, History, loadCheckpoint, ModelCheckpoint, plotHistory, plotSeries, predict, ProgressBar, saveCheckpoint, type Callback } from '../src/index.js';
+import { EarlyStopping, evaluate, fit, History, loadCheckpoint, ModelCheckpoint, plotHistory, plotSeries, predict, ProgressBar, saveCheckpoint, type Callback, type Metric } from '../src/index.js';
 import { blobs, loaderOf } from './helpers.js';
 
 const net = () => new Sequential(new Linear(2, 16), new ReLU(), new Dropout(0.1), new Linear(16, 3));
@@ -35,6 +35,16 @@ describe('fit', () => {
     expect(counts.length).toBe(4);
     expect(new Set(counts.slice(1)).size).toBe(1);
     expect(counts[1]).toBe(counts[0]);
+  });
+
+  it('a custom Metric is logged for training and, counted afresh, for validation', () => {
+    manualSeed(6);
+    let count = 0;
+    const seen: Metric = { name: 'seen', reset: () => void (count = 0), update: (o) => void (count += o.shape[0]!), result: () => count };
+    const model = net();
+    const history = fit(model, loaderOf(blobs(40), 10), { epochs: 1, optimizer: new SGD(model.parameters()), loss: 'crossEntropy', metrics: [seen], validation: loaderOf(blobs(15), 5), verbose: false });
+    expect(history.last!.seen).toBe(40);
+    expect(history.last!.valSeen).toBe(15);
   });
 
   it('steps a scheduler per epoch and can clip gradients', () => {
