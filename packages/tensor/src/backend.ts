@@ -32,6 +32,8 @@ export interface Backend {
   read?(handle: unknown, dtype: DType, size: number): Promise<TypedArray>;
   /** Releases stored data. */
   disposeData(handle: unknown): void;
+  /** Resolves when asynchronous set-up (worker threads, say) is finished; the backend works before that. */
+  readonly ready?: Promise<void>;
 }
 
 /** How a backend is registered: a factory and a priority (the highest that initialises wins by default). */

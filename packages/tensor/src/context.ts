@@ -53,9 +53,16 @@ export function use(plugin: Plugin): void {
   getRegistry().use(plugin);
 }
 
-/** Makes a registered backend the active one (`'cpu'`, `'wasm'`, ...). */
-export function setBackend(name: string): void {
-  getEngine().setBackend(name);
+/**
+ * Makes a registered backend the active one (`'cpu'`, `'wasm'`, ...). The
+ * switch is immediate; the promise resolves when the backend's asynchronous
+ * set-up (the wasm backend's threads) is done, so `await setBackend('wasm')`
+ * gives a fully started backend.
+ */
+export function setBackend(name: string): Promise<void> {
+  const engine = getEngine();
+  engine.setBackend(name);
+  return engine.instance(name).ready ?? Promise.resolve();
 }
 
 /** The name of the active backend. */

@@ -47,5 +47,5 @@ export { CpuBackend, cpuBackendDef } from './cpu/backend.js';
 export { gemm } from './cpu/matmul.js';
 export * from './errors.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes, allocArray, bytesPerElement } from './dtype.js';
-export { type Shape, sizeOf, stridesOf, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual } from './shape.js';
+export { type Shape, type RowPlan, sizeOf, stridesOf, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual, rowPlan, forEachRow } from './shape.js';
 export { formatTensor } from './format.js';

@@ -1,0 +1,133 @@
+// 2-D convolution (NCHW, weights [O, C/G, KH, KW]) as im2col + GEMM per image
+// and group, and its two back-propagations. Threads take ranges of images.
+import { gemm, GEMM_SCRATCH_BYTES } from './gemm';
+
+// Geometry, an i32 array in memory:
+// [C, H, W, O, KH, KW, OH, OW, sh, sw, pt, pl, dh, dw, G]
+// @ts-ignore: decorator
+@inline function g(geo: usize, i: i32): i32 {
+  return load<i32>(geo + (<usize>i << 2));
+}
+
+// cols[(c·KH + kh)·KW + kw][oh·OW + ow] = x[c, oh·sh − pt + kh·dh, ow·sw − pl + kw·dw] (0 outside)
+function im2col(x: usize, cg: i32, geo: usize, cols: usize): void {
+  const H = g(geo, 1), W = g(geo, 2), KH = g(geo, 4), KW = g(geo, 5), OH = g(geo, 6), OW = g(geo, 7);
+  const sh = g(geo, 8), sw = g(geo, 9), pt = g(geo, 10), pl = g(geo, 11), dh = g(geo, 12), dw = g(geo, 13);
+  let row = cols;
+  for (let c = 0; c < cg; c++) {
+    const plane = x + (<usize>(c * H * W) << 2);
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        const shift = kw * dw - pl;
+        // output columns whose input column ow·sw + shift lies inside [0, W)
+        let lo = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
+        if (lo > OW) lo = OW;
+        let hi = W - shift <= 0 ? 0 : (W - shift + sw - 1) / sw;
+        if (hi > OW) hi = OW;
+        if (hi < lo) hi = lo;
+        for (let oh = 0; oh < OH; oh++, row += <usize>OW << 2) {
+          const ih = oh * sh - pt + kh * dh;
+          if (ih < 0 || ih >= H) {
+            memory.fill(row, 0, <usize>OW << 2);
+            continue;
+          }
+          const src = plane + (<usize>(ih * W + shift) << 2);
+          if (lo > 0) memory.fill(row, 0, <usize>lo << 2);
+          if (sw == 1) memory.copy(row + (<usize>lo << 2), src + (<usize>lo << 2), <usize>(hi - lo) << 2);
+          else for (let ow = lo; ow < hi; ow++) store<f32>(row + (<usize>ow << 2), load<f32>(src + (<usize>(ow * sw) << 2)));
+          if (hi < OW) memory.fill(row + (<usize>hi << 2), 0, <usize>(OW - hi) << 2);
+        }
+      }
+    }
+  }
+}
+
+// The adjoint of im2col: adds each column entry back into its input position.
+function col2im(cols: usize, cg: i32, geo: usize, dx: usize): void {
+  const H = g(geo, 1), W = g(geo, 2), KH = g(geo, 4), KW = g(geo, 5), OH = g(geo, 6), OW = g(geo, 7);
+  const sh = g(geo, 8), sw = g(geo, 9), pt = g(geo, 10), pl = g(geo, 11), dh = g(geo, 12), dw = g(geo, 13);
+  let row = cols;
+  for (let c = 0; c < cg; c++) {
+    const plane = dx + (<usize>(c * H * W) << 2);
+    for (let kh = 0; kh < KH; kh++) {
+      for (let kw = 0; kw < KW; kw++) {
+        const shift = kw * dw - pl;
+        let lo = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
+        if (lo > OW) lo = OW;
+        let hi = W - shift <= 0 ? 0 : (W - shift + sw - 1) / sw;
+        if (hi > OW) hi = OW;
+        for (let oh = 0; oh < OH; oh++, row += <usize>OW << 2) {
+          const ih = oh * sh - pt + kh * dh;
+          if (ih < 0 || ih >= H) continue;
+          const dst = plane + (<usize>(ih * W + shift) << 2);
+          for (let ow = lo; ow < hi; ow++) {
+            const p = dst + (<usize>(ow * sw) << 2);
+            store<f32>(p, load<f32>(p) + load<f32>(row + (<usize>ow << 2)));
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Bytes of scratch a conv call needs per thread: the columns plus GEMM's panels. */
+export function convScratchBytes(geo: usize): i32 {
+  const C = g(geo, 0), KH = g(geo, 4), KW = g(geo, 5), OH = g(geo, 6), OW = g(geo, 7), G = g(geo, 14);
+  return (C / G) * KH * KW * OH * OW * 4 + GEMM_SCRATCH_BYTES;
+}
+
+// @ts-ignore: decorator
+@inline function pointwise(geo: usize): bool {
+  return g(geo, 4) == 1 && g(geo, 5) == 1 && g(geo, 8) == 1 && g(geo, 9) == 1 && g(geo, 10) == 0 && g(geo, 11) == 0;
+}
+
+/** y[n] = conv(x[n], w) for images n in [n0, n1). */
+export function conv2d(x: usize, w: usize, y: usize, geo: usize, n0: i32, n1: i32, scratch: usize): void {
+  const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OHW = g(geo, 6) * g(geo, 7), G = g(geo, 14);
+  const cg = C / G, og = O / G, K = cg * g(geo, 4) * g(geo, 5);
+  const cols = scratch;
+  const gemmScratch = scratch + (<usize>(K * OHW) << 2);
+  const direct = pointwise(geo);
+  for (let n = n0; n < n1; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      const xg = x + (<usize>((n * C + gi * cg) * H * W) << 2);
+      if (!direct) im2col(xg, cg, geo, cols);
+      const yg = y + (<usize>((n * O + gi * og) * OHW) << 2);
+      gemm(w + (<usize>(gi * og * K) << 2), false, direct ? xg : cols, false, yg, og, OHW, K, 0, og, 0, OHW, gemmScratch, false);
+    }
+  }
+}
+
+/** dx[n] = convᵀ(dy[n], w) for images n in [n0, n1). */
+export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, geo: usize, n0: i32, n1: i32, scratch: usize): void {
+  const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OHW = g(geo, 6) * g(geo, 7), G = g(geo, 14);
+  const cg = C / G, og = O / G, K = cg * g(geo, 4) * g(geo, 5);
+  const cols = scratch;
+  const gemmScratch = scratch + (<usize>(K * OHW) << 2);
+  memory.fill(dx + (<usize>(n0 * C * H * W) << 2), 0, <usize>((n1 - n0) * C * H * W) << 2);
+  for (let n = n0; n < n1; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      // cols = W_gᵀ · dy_g, then fold the columns back onto the input.
+      const dyg = dy + (<usize>((n * O + gi * og) * OHW) << 2);
+      gemm(w + (<usize>(gi * og * K) << 2), true, dyg, false, cols, K, OHW, og, 0, K, 0, OHW, gemmScratch, false);
+      col2im(cols, cg, geo, dx + (<usize>((n * C + gi * cg) * H * W) << 2));
+    }
+  }
+}
+
+/** dw (+)= Σ_n dy[n] · im2col(x[n])ᵀ over images n in [n0, n1); dw is accumulated into. */
+export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, geo: usize, n0: i32, n1: i32, scratch: usize): void {
+  const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OHW = g(geo, 6) * g(geo, 7), G = g(geo, 14);
+  const cg = C / G, og = O / G, K = cg * g(geo, 4) * g(geo, 5);
+  const cols = scratch;
+  const gemmScratch = scratch + (<usize>(K * OHW) << 2);
+  const direct = pointwise(geo);
+  for (let n = n0; n < n1; n++) {
+    for (let gi = 0; gi < G; gi++) {
+      const xg = x + (<usize>((n * C + gi * cg) * H * W) << 2);
+      if (!direct) im2col(xg, cg, geo, cols);
+      const dyg = dy + (<usize>((n * O + gi * og) * OHW) << 2);
+      gemm(dyg, false, direct ? xg : cols, true, dw + (<usize>(gi * og * K) << 2), og, K, OHW, 0, og, 0, K, gemmScratch, true);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+// The kernels of @nn/backend-wasm. Memory is imported (and shared between
+// threads); no kernel allocates: TypeScript passes every buffer, scratch
+// included, as a pointer.
+export { gemm, GEMM_SCRATCH_BYTES } from './gemm';
+export { unary, binary, compare } from './elementwise';
+export { reduce } from './reduce';
+export { copyStrided, fill32 } from './copy';
+export { softmax } from './softmax';
+export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, convScratchBytes } from './conv';
+
+/** The first byte TypeScript may allocate (past static data). */
+export function heapBase(): usize {
+  return __heap_base;
+}

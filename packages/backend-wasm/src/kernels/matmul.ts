@@ -1,0 +1,69 @@
+/**
+ * Matmul: the packed SIMD GEMM of assembly/gemm.ts, batched with NumPy
+ * broadcasting. A large product is split over threads by column panels (or
+ * row panels when it is taller than wide); each thread packs into its own
+ * scratch. Other dtypes run on the host.
+ * @module
+ */
+import { type KernelDef, type MatmulAttrs, sizeOf, stridesOf } from '@nn/tensor';
+import { splitRange, type WasmBackend, type WasmData } from '../backend.js';
+import { runOnHost } from './host.js';
+
+/** Below this many multiply-adds a product runs on one thread (a pool round trip costs about 10 µs). */
+const PARALLEL_MACS = 1 << 18;
+
+/** Offsets (in matrices) of each operand for every index of the broadcast batch shape. */
+function batchOffsets(batch: readonly number[], own: readonly number[]): number[] {
+  const total = sizeOf(batch);
+  const ownStrides = stridesOf(own);
+  const lead = batch.length - own.length;
+  const idx = new Array<number>(batch.length).fill(0);
+  const offsets: number[] = [];
+  for (let t = 0; t < total; t++) {
+    let off = 0;
+    for (let d = lead; d < batch.length; d++) if (own[d - lead] !== 1) off += idx[d]! * ownStrides[d - lead]!;
+    offsets.push(off);
+    for (let d = batch.length - 1; d >= 0; d--) {
+      if (++idx[d]! < batch[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return offsets;
+}
+
+/** C (M x N) = op(A) · op(B) on the backend's threads; pointers are byte offsets. */
+export function gemm(be: WasmBackend, a: number, transA: boolean, b: number, transB: boolean, c: number, M: number, N: number, K: number, accumulate = false): void {
+  const parts = M * N * K >= PARALLEL_MACS ? be.threads : 1;
+  const byColumns = N >= M;
+  be.parallel('gemm', parts, (t, n) => {
+    const [lo, hi] = byColumns ? splitRange(N, n, t, 8) : splitRange(M, n, t, 4);
+    const [m0, m1, n0, n1] = byColumns ? [0, M, lo, hi] : [lo, hi, 0, N];
+    return [a, +transA, b, +transB, c, M, N, K, m0, m1, n0, n1, be.gemmScratch(t), +accumulate];
+  });
+}
+
+const matmulKernel: KernelDef<MatmulAttrs> = {
+  op: 'matmul',
+  backend: 'wasm',
+  run(inputs, attrs, ctx) {
+    const [a, b] = inputs;
+    if (a!.dtype !== 'float32') return runOnHost('matmul', inputs, attrs, ctx);
+    const be = ctx.backend as WasmBackend;
+    const out = ctx.outputs[0]!;
+    const o = be.alloc('float32', sizeOf(out.shape));
+    const ra = a!.shape.length, rc = out.shape.length;
+    const M = out.shape[rc - 2]!, N = out.shape[rc - 1]!;
+    const K = attrs.transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
+    const batch = out.shape.slice(0, -2);
+    const aOff = batchOffsets(batch, a!.shape.slice(0, -2));
+    const bOff = batchOffsets(batch, b!.shape.slice(0, -2));
+    const ap = (a!.data as WasmData).ptr, bp = (b!.data as WasmData).ptr;
+    for (let t = 0; t < aOff.length; t++) {
+      gemm(be, ap + aOff[t]! * M * K * 4, attrs.transposeA, bp + bOff[t]! * K * N * 4, attrs.transposeB, o.ptr + t * M * N * 4, M, N, K);
+    }
+    return [o];
+  },
+};
+
+/** Linear-algebra kernels of the wasm backend. */
+export const matmulKernels: KernelDef[] = [matmulKernel];

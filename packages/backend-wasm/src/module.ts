@@ -1,0 +1,60 @@
+/**
+ * Loading the compiled kernels: the module (decoded from the base64 the
+ * build embeds), its memory, and the typed view of its exports.
+ * @module
+ */
+import { plainWasm, sharedWasm } from './generated/kernels.js';
+
+/** The kernels' exports (pointers and sizes are numbers; see assembly/). */
+export interface KernelExports {
+  readonly memory: WebAssembly.Memory;
+  readonly GEMM_SCRATCH_BYTES: WebAssembly.Global;
+  heapBase(): number;
+  gemm(a: number, transA: number, b: number, transB: number, c: number, M: number, N: number, K: number, m0: number, m1: number, n0: number, n1: number, scratch: number, accumulate: number): void;
+  unary(op: number, x: number, o: number, n: number): void;
+  binary(op: number, a: number, as: number, b: number, bs: number, o: number, n: number): void;
+  compare(op: number, a: number, as: number, b: number, bs: number, o: number, n: number): void;
+  reduce(op: number, x: number, o: number, outer: number, r: number, inner: number): void;
+  copyStrided(src: number, dst: number, rank: number, shape: number, srcStrides: number, dstStrides: number, counters: number, elemShift: number): void;
+  fill32(dst: number, value: number, n: number): void;
+  softmax(x: number, o: number, rows: number, n: number, log: number): void;
+  conv2d(x: number, w: number, y: number, geo: number, n0: number, n1: number, scratch: number): void;
+  conv2dBackpropInput(dy: number, w: number, dx: number, geo: number, n0: number, n1: number, scratch: number): void;
+  conv2dBackpropFilter(x: number, dy: number, dw: number, geo: number, n0: number, n1: number, scratch: number): void;
+  convScratchBytes(geo: number): number;
+}
+
+/** Pages of 64 KiB: the memory's ceiling (4 GiB, the wasm32 limit). */
+export const MAX_PAGES = 65536;
+
+function decode(base64: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') return new Uint8Array(Buffer.from(base64, 'base64'));
+  const s = atob(base64);
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i);
+  return bytes;
+}
+
+/** True where a shared WebAssembly memory can be made (Node; browsers only when cross-origin isolated). */
+export function sharedMemorySupported(): boolean {
+  if (typeof SharedArrayBuffer === 'undefined') return false;
+  try {
+    new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let modules: { shared?: WebAssembly.Module; plain?: WebAssembly.Module } = {};
+
+/** The compiled module for a shared or a plain memory (compiled once, synchronously: it is small). */
+export function kernelModule(shared: boolean): WebAssembly.Module {
+  const key = shared ? 'shared' : 'plain';
+  return (modules[key] ??= new WebAssembly.Module(decode(shared ? sharedWasm : plainWasm) as BufferSource));
+}
+
+/** Instantiates the kernels over `memory`. */
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+}
