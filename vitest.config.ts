@@ -1,7 +1,34 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+const src = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
 
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'examples/plugin-squareplus'],
+    projects: [
+      'packages/*',
+      'examples/plugin-squareplus',
+      // The op suites again, with the wasm backend active. Every @nn package
+      // resolves to its source so that tests and backend share one core.
+      {
+        resolve: {
+          alias: Object.fromEntries(['tensor', 'autograd', 'activations', 'layers-core', 'layers-conv', 'layers-recurrent', 'testing'].map((p) => [`@nn/${p}`, src(p)])),
+        },
+        test: {
+          name: 'suites on wasm',
+          include: [
+            'packages/tensor/test/**/*.test.ts',
+            'packages/autograd/test/**/*.test.ts',
+            'packages/activations/test/**/*.test.ts',
+            'packages/layers-core/test/**/*.test.ts',
+            'packages/layers-conv/test/**/*.test.ts',
+            'packages/layers-recurrent/test/recurrent.test.ts',
+            'packages/testing/test/**/*.test.ts',
+          ],
+          setupFiles: ['packages/backend-wasm/test/setup-wasm.ts'],
+          testTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -23,11 +23,12 @@ export function softmax(x: usize, o: usize, rows: i32, n: i32, log: bool): void 
       s += e;
     }
     if (log) {
-      const shift = f32x4.splat(m + Mathf.log(s));
+      // (x − m) − log s, not x − (m + log s): m can be large enough that m + log s rounds.
+      const ls = Mathf.log(s);
+      const vls = f32x4.splat(ls);
       k = 0;
-      for (; k + 4 <= n; k += 4) v128.store(dst + (<usize>k << 2), f32x4.sub(v128.load(src + (<usize>k << 2)), shift));
-      const sh = m + Mathf.log(s);
-      for (; k < n; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)) - sh);
+      for (; k + 4 <= n; k += 4) v128.store(dst + (<usize>k << 2), f32x4.sub(f32x4.sub(v128.load(src + (<usize>k << 2)), vm), vls));
+      for (; k < n; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)) - m - ls);
     } else {
       const inv = f32x4.splat(1 / s);
       k = 0;

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { grad } from '@nn/autograd';
+import { logSoftmax, softmax } from '@nn/activations';
+import { conv2d } from '@nn/layers-conv';
+import * as nn from '@nn/tensor';
+import { manualSeed, type Tensor, use } from '@nn/tensor';
+import { wasmPlugin } from '../src/index.js';
+import { expectAgree, input } from './helpers.js';
+
+use(wasmPlugin);
+manualSeed(5);
+
+describe('cpu and wasm agree', () => {
+  it('matmul over odd, zero and panel-crossing sizes, transposed and batched', () => {
+    const sizes = [0, 1, 3, 4, 7, 8, 9, 17, 33, 130, 300];
+    for (const [M, N, K] of [[1, 1, 1], [3, 5, 7], [4, 8, 256], [9, 17, 257], [33, 130, 9], [130, 33, 300], [0, 4, 3], [3, 0, 4], [5, 6, 0], [300, 520, 70]]) {
+      expectAgree([input([M!, K!]), input([K!, N!])], (a, b) => nn.matmul(a, b));
+      expectAgree([input([K!, M!]), input([N!, K!])], (a, b) => nn.matmul(a, b, { transposeA: true, transposeB: true }));
+    }
+    const r = () => sizes[Math.floor(Math.random() * sizes.length)]!;
+    for (let i = 0; i < 10; i++) {
+      const [M, N, K] = [r(), r(), r()];
+      expectAgree([input([2, 1, M, K]), input([3, K, N])], (a, b) => nn.matmul(a, b));
+    }
+  });
+
+  it('unary ops, including the SIMD exp, tanh and sigmoid tails and extremes', () => {
+    const ops: ((x: Tensor) => Tensor)[] = [nn.neg, nn.abs, nn.relu, nn.floor, nn.ceil, nn.round, nn.exp, nn.sigmoid, nn.tanh, nn.sign, nn.sin, nn.cos];
+    for (const n of [0, 1, 3, 5, 1031]) for (const op of ops) expectAgree([input([n])], op, 2e-6);
+    const wide = { values: Float32Array.from({ length: 23 }, (_, i) => (i - 11) * 9.3), shape: [23] };
+    for (const op of [nn.exp, nn.sigmoid, nn.tanh]) expectAgree([wide], op, 1e-6);
+    const positive = { values: Float32Array.from({ length: 37 }, (_, i) => 0.01 + i * 0.7), shape: [37] };
+    for (const op of [nn.sqrt, nn.rsqrt, nn.log]) expectAgree([positive], op, 1e-6);
+  });
+
+  it('binary ops with broadcasting, scalars and zero-size dims', () => {
+    const pairs: [number[], number[]][] = [[[7], [7]], [[3, 5], [5]], [[3, 5], [3, 1]], [[2, 1, 4], [3, 1]], [[], [6]], [[1031], []], [[0, 3], [3]], [[4, 0], [1]]];
+    const ops = [nn.add, nn.sub, nn.mul, nn.div, nn.maximum, nn.minimum];
+    for (const [a, b] of pairs) for (const op of ops) expectAgree([input(a), input(b)], (x, y) => op(x, y));
+    for (const [a, b] of pairs) for (const op of [nn.lt, nn.ge, nn.eq]) expectAgree([input(a), input(b)], (x, y) => op(x, y).cast('float32'));
+    expectAgree([input([200, 400]), input([200, 400])], (x, y) => nn.add(x, y)); // split over threads
+  });
+
+  it('reductions over contiguous, scattered and empty axis sets', () => {
+    const x = input([3, 4, 5, 6]);
+    for (const axes of [[0], [3], [1, 2], [0, 2], [1, 3], [0, 1, 2, 3]]) {
+      expectAgree([x], (t) => nn.sum(t, axes), 1e-5);
+      expectAgree([x], (t) => nn.max(t, axes));
+      expectAgree([x], (t) => nn.min(t, axes, true));
+    }
+    expectAgree([x], (t) => nn.sum(t));
+    expectAgree([input([2, 0, 3])], (t) => nn.sum(t, [1]));
+    expectAgree([input([37, 1029])], (t) => nn.sum(t, [1]), 1e-5);
+  });
+
+  it('layout ops', () => {
+    const x = input([2, 3, 4, 5]);
+    expectAgree([x], (t) => nn.permute(t, [3, 1, 0, 2]));
+    expectAgree([input([3, 1])], (t) => nn.broadcastTo(t, [2, 3, 7]));
+    expectAgree([x], (t) => nn.slice(t, [1, 0, 1, 1], [2, 3, null, 5], [1, 2, 2, 3]));
+    expectAgree([x, input([2, 2, 4, 5])], (a, b) => nn.concat([a, b], 1));
+    expectAgree([x], (t) => nn.pad(t, [[0, 0], [1, 2], [0, 1], [3, 0]], 1.5));
+    expectAgree([x], (t) => nn.clone(t).reshape([6, 20]));
+  });
+
+  it('softmax and log-softmax on the last and other axes', () => {
+    for (const shape of [[4, 10], [3, 7], [2, 1029], [0, 5]]) {
+      expectAgree([input(shape)], (t) => softmax(t, -1));
+      expectAgree([input(shape)], (t) => logSoftmax(t, -1));
+    }
+    expectAgree([input([3, 4, 5])], (t) => softmax(t, 1));
+  });
+
+  it('conv2d forward and both back-propagations over strides, padding, dilation and groups', () => {
+    const cases = [
+      { x: [2, 3, 9, 8], w: [4, 3, 3, 3], o: {} },
+      { x: [1, 4, 10, 11], w: [6, 2, 3, 2], o: { stride: 2, padding: [1, 2] as [number, number], groups: 2 } },
+      { x: [3, 2, 12, 12], w: [5, 2, 3, 3], o: { dilation: 2, padding: 2 } },
+      { x: [2, 8, 5, 5], w: [4, 8, 1, 1], o: {} },
+      { x: [2, 1, 28, 28], w: [6, 1, 5, 5], o: { padding: 2 } },
+    ];
+    for (const c of cases) {
+      const xi = input(c.x), wi = input(c.w);
+      expectAgree([xi, wi], (x, w) => conv2d(x, w, null, c.o), 1e-5);
+      expectAgree([xi, wi], (x, w) => grad((a: Tensor) => conv2d(a, w, null, c.o).square().sum())(x), 1e-5);
+      expectAgree([xi, wi], (x, w) => grad((b: Tensor) => conv2d(x, b, null, c.o).square().sum())(w), 1e-5);
+    }
+  });
+
+  it('float64, int32 and bool tensors (host kernels) match cpu exactly', () => {
+    const check = (f: () => Tensor) => {
+      void nn.setBackend('cpu');
+      const c = nn.tidy(() => Array.from(f().dataSync()));
+      void nn.setBackend('wasm');
+      const w = nn.tidy(() => Array.from(f().dataSync()));
+      expect(w).toEqual(c);
+    };
+    check(() => nn.tensor([[1, 2], [3, 4]], undefined, 'float64').matmul(nn.tensor([[1.5], [-2]], undefined, 'float64')).exp());
+    check(() => nn.tensor([5, -3, 7], undefined, 'int32').add(nn.tensor([1, 2, 3], undefined, 'int32')).mul(2).sum());
+    check(() => nn.tensor([1, 0, 1], undefined, 'bool').logicalAnd(nn.tensor([1, 1, 0], undefined, 'bool')).cast('int32'));
+    check(() => nn.tensor([3.7, -1.2, 0.5]).argmax(0));
+  });
+});

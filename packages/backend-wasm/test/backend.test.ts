@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { grad } from '@nn/autograd';
+import { conv2d } from '@nn/layers-conv';
+import * as nn from '@nn/tensor';
+import { coverage, createEngine, memory, REGISTRY_API_VERSION, setBackend, tensor, tidy, use, withEngine } from '@nn/tensor';
+import { getThreads, Heap, setThreads, sizeClass, WasmBackend, wasmBackend, WasmOutOfMemoryError, wasmPlugin } from '../src/index.js';
+
+use(wasmPlugin);
+
+describe('the wasm backend', () => {
+  it('registers with use(), is chosen by priority and by setBackend, and starts its threads', async () => {
+    await setBackend('wasm');
+    expect(nn.getBackend()).toBe('wasm');
+    expect(getThreads()).toBeGreaterThanOrEqual(1);
+    const rows = new Map(coverage().map((r) => [r.op, r.backends]));
+    expect(rows.get('matmul')!.wasm).toBe('kernel');
+    expect(rows.get('gather')!.wasm).toBe('kernel');
+    expect(rows.get('mean')!.wasm).toBe('composite');
+    // A third-party op with only a cpu kernel falls back through dispatch, and coverage says so.
+    const engine = createEngine(wasmPlugin, {
+      name: 'acme',
+      apiVersion: REGISTRY_API_VERSION,
+      ops: [{ name: 'acme.twice', inputs: ['x'], infer: ([x]) => [x!] }],
+      kernels: [{ op: 'acme.twice', backend: 'cpu', run: ([x]) => [(x!.data as Float32Array).map((v) => 2 * v)] }],
+    });
+    expect(engine.registry.coverage().find((r) => r.op === 'acme.twice')!.backends.wasm).toBe('fallback');
+  });
+
+  it('keeps values when the memory grows, and reads back what it wrote', async () => {
+    await setBackend('wasm');
+    const first = tensor([1.5, -2, 3]);
+    const before = wasmBackend().memoryStats().reserved;
+    const big = nn.zeros([8 << 20]); // 32 MiB: forces growth
+    expect(wasmBackend().memoryStats().reserved).toBeGreaterThan(before);
+    expect(Array.from(first.dataSync())).toEqual([1.5, -2, 3]);
+    expect(first.add(1).toArray()).toEqual([2.5, -1, 4]);
+    big.dispose();
+    first.dispose();
+  });
+
+  it('10,000 mixed ops in tidy leave memory in use flat', async () => {
+    await setBackend('wasm');
+    const w = nn.keep(nn.randn([16, 16]));
+    const step = () =>
+      tidy(() => {
+        const x = nn.randn([8, 16]);
+        const y = x.matmul(w).relu().add(1).mul(x.sum(1, true)).sigmoid();
+        const z = nn.concat([y, y.matmul(w.transpose()).neg()], 0).slice([0, 0], [8, 8]);
+        return z.exp().max().log();
+      });
+    for (let i = 0; i < 100; i++) step().dispose();
+    const engineBefore = memory();
+    const heapBefore = wasmBackend().memoryStats();
+    for (let i = 0; i < 1250; i++) step().dispose(); // 8 ops and more each
+    expect(memory().tensors).toBe(engineBefore.tensors);
+    expect(memory().bytes).toBe(engineBefore.bytes);
+    expect(wasmBackend().memoryStats()).toEqual(heapBefore);
+    w.dispose();
+  });
+
+  it('reports running out of memory with a typed error that names the sizes', () => {
+    const engine = createEngine({
+      name: 'small-wasm',
+      apiVersion: REGISTRY_API_VERSION,
+      requires: [wasmPlugin],
+      backends: [{ name: 'wasm', priority: 2, create: () => new WasmBackend({ threads: 1, maxMemoryBytes: 32 << 20 }) }],
+    });
+    withEngine(engine, () => {
+      void setBackend('wasm');
+      const ok = nn.zeros([1 << 20]);
+      const err = (() => {
+        try {
+          nn.zeros([16 << 20]);
+        } catch (e) {
+          return e as Error;
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(WasmOutOfMemoryError);
+      expect(err!.message).toMatch(/^wasm: out of memory allocating 67108864 bytes: .* MiB in live tensors, .* limit 32 MiB/);
+      expect(ok.sum().item()).toBe(0); // still usable
+    });
+  });
+
+  it('gives the same bits on 1 and 2 threads for matmul and conv forward, and reproducible filter gradients', async () => {
+    await setBackend('wasm');
+    nn.manualSeed(3);
+    const a = nn.keep(nn.randn([200, 300])), b = nn.keep(nn.randn([300, 260]));
+    const x = nn.keep(nn.randn([4, 8, 20, 20])), k = nn.keep(nn.randn([16, 8, 3, 3]));
+    const run = () => tidy(() => ({
+      mm: Array.from(a.matmul(b).dataSync()),
+      conv: Array.from(conv2d(x, k, null, { padding: 1 }).dataSync()),
+      dw: Array.from(grad((kk: nn.Tensor) => conv2d(x, kk, null, { padding: 1 }).square().sum())(k).dataSync()),
+    }));
+    await setThreads(2);
+    const two = run(), twoAgain = run();
+    await setThreads(1);
+    const one = run();
+    await setThreads(2);
+    expect(one.mm).toEqual(two.mm);
+    expect(one.conv).toEqual(two.conv);
+    expect(twoAgain.dw).toEqual(two.dw);
+    const worst = Math.max(...one.dw.map((v, i) => Math.abs(v - two.dw[i]!) / Math.max(1, Math.abs(v))));
+    expect(worst).toBeLessThan(1e-5);
+    for (const t of [a, b, x, k]) t.dispose();
+  });
+});
+
+describe('the heap', () => {
+  it('rounds sizes to classes with at most 25% slack and reuses freed blocks', () => {
+    for (const n of [1, 15, 16, 17, 255, 257, 1000, 4096, 5000, 1e6, 3.3e7]) {
+      const c = sizeClass(n);
+      expect(c).toBeGreaterThanOrEqual(n);
+      expect(c % 16).toBe(0);
+      if (n > 256) expect(c).toBeLessThanOrEqual(n * 1.25 + 16);
+    }
+    const heap = new Heap(new WebAssembly.Memory({ initial: 1, maximum: 4 }), 1024, 4 * 65536);
+    const p = heap.alloc(1000);
+    const q = heap.alloc(1000);
+    expect(q).toBeGreaterThanOrEqual(p + 1000);
+    heap.free(p, 1000);
+    expect(heap.alloc(990)).toBe(p);
+    expect(heap.alloc(0)).toBe(0);
+    expect(() => heap.alloc(5 * 65536)).toThrow(WasmOutOfMemoryError);
+  });
+});
