@@ -13,12 +13,47 @@ export const NC: i32 = 512;
 /** Bytes of scratch one gemm call needs: packed A, packed B and an edge tile. */
 export const GEMM_SCRATCH_BYTES: i32 = (MC * KC + KC * NC + 32) * 4;
 
+// Stores the 4x4 transpose of rows r0..r3 (4 floats each) as 4 vectors at
+// dst, dst + step, dst + 2 step, dst + 3 step.
+// @ts-ignore: decorator
+@inline function storeTransposed4x4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, step: usize): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + step, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * step, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * step, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
+}
+
 // Packs rows [i0, i0 + mc) of op(A), depth [p0, p0 + kc), as panels of 4 rows:
 // pa[(panel * kc + k) * 4 + r]; rows past `iEnd` are zero.
 function packA(a: usize, transA: bool, M: i32, K: i32, i0: i32, iEnd: i32, mc: i32, p0: i32, kc: i32, pa: usize): void {
   const panels = (mc + 3) >> 2;
   for (let ip = 0; ip < panels; ip++) {
     const base = pa + (<usize>(ip * kc) << 4);
+    const i = i0 + ip * 4;
+    if (i + 4 <= iEnd) {
+      // A whole panel: four rows at a time, with SIMD.
+      if (transA) {
+        let src = a + ((<usize>p0 * <usize>M + <usize>i) << 2);
+        const step = <usize>M << 2;
+        for (let k = 0; k < kc; k++, src += step) v128.store(base + (<usize>k << 4), v128.load(src));
+        continue;
+      }
+      const row = <usize>K << 2;
+      const src = a + ((<usize>i * <usize>K + <usize>p0) << 2);
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const p = src + (<usize>k << 2);
+        storeTransposed4x4(v128.load(p), v128.load(p + row), v128.load(p + 2 * row), v128.load(p + 3 * row), base + (<usize>k << 4), 16);
+      }
+      for (; k < kc; k++) {
+        for (let r = 0; r < 4; r++) store<f32>(base + (<usize>(k * 4 + r) << 2), load<f32>(src + <usize>r * row + (<usize>k << 2)));
+      }
+      continue;
+    }
     for (let r = 0; r < 4; r++) {
       const i = i0 + ip * 4 + r;
       let dst = base + (<usize>r << 2);
@@ -43,6 +78,23 @@ function packB(b: usize, transB: bool, N: i32, K: i32, j0: i32, jEnd: i32, nc: i
   for (let jp = 0; jp < panels; jp++) {
     const j = j0 + jp * 8;
     let dst = pb + (<usize>(jp * kc) << 5);
+    if (transB && j + 8 <= jEnd) {
+      // op(B) columns are rows of B: transpose 4x4 blocks of two groups of four rows.
+      const row = <usize>K << 2;
+      const src = b + ((<usize>j * <usize>K + <usize>p0) << 2);
+      const src4 = src + 4 * row;
+      let k = 0;
+      for (; k + 4 <= kc; k += 4) {
+        const p = src + (<usize>k << 2), q = src4 + (<usize>k << 2);
+        const d = dst + (<usize>k << 5);
+        storeTransposed4x4(v128.load(p), v128.load(p + row), v128.load(p + 2 * row), v128.load(p + 3 * row), d, 32);
+        storeTransposed4x4(v128.load(q), v128.load(q + row), v128.load(q + 2 * row), v128.load(q + 3 * row), d + 16, 32);
+      }
+      for (; k < kc; k++) {
+        for (let c = 0; c < 8; c++) store<f32>(dst + (<usize>(k * 8 + c) << 2), load<f32>(src + <usize>c * row + (<usize>k << 2)));
+      }
+      continue;
+    }
     if (!transB && j + 8 <= jEnd) {
       let src = b + ((<usize>p0 * <usize>N + <usize>j) << 2);
       const step = <usize>N << 2;

@@ -2,6 +2,7 @@
 // threads); no kernel allocates: TypeScript passes every buffer, scratch
 // included, as a pointer.
 export { gemm, GEMM_SCRATCH_BYTES } from './gemm';
+export { gemmFewRows } from './gemv';
 export { unary, binary, compare } from './elementwise';
 export { reduce } from './reduce';
 export { copyStrided, fill32 } from './copy';

@@ -31,9 +31,19 @@ function batchOffsets(batch: readonly number[], own: readonly number[]): number[
   return offsets;
 }
 
+/** Below this many rows of op(A), B is read in place rather than packed (batch-1 inference). */
+const FEW_ROWS = 4;
+
 /** C (M x N) = op(A) · op(B) on the backend's threads; pointers are byte offsets. */
 export function gemm(be: WasmBackend, a: number, transA: boolean, b: number, transB: boolean, c: number, M: number, N: number, K: number, accumulate = false): void {
   const parts = M * N * K >= PARALLEL_MACS ? be.threads : 1;
+  if (M < FEW_ROWS) {
+    be.parallel('gemmFewRows', parts, (t, n) => {
+      const [n0, n1] = splitRange(N, n, t, 16);
+      return [a, +transA, b, +transB, c, M, N, K, n0, n1, be.gemmScratch(t), +accumulate];
+    });
+    return;
+  }
   const byColumns = N >= M;
   be.parallel('gemm', parts, (t, n) => {
     const [lo, hi] = byColumns ? splitRange(N, n, t, 8) : splitRange(M, n, t, 4);
