@@ -2,6 +2,22 @@
 // and group, and its two back-propagations. Threads take ranges of images.
 import { gemm, GEMM_SCRATCH_BYTES } from './gemm';
 
+// Short copies and fills inline: memory.copy and memory.fill are calls into
+// the engine, which cost more than the 20-odd floats of an image row.
+// @ts-ignore: decorator
+@inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) v128.store(dst + (<usize>k << 2), v128.load(src + (<usize>k << 2)));
+  for (; k < n; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
+}
+
+// @ts-ignore: decorator
+@inline function zeroFloats(dst: usize, n: i32): void {
+  let k = 0;
+  for (; k + 4 <= n; k += 4) v128.store(dst + (<usize>k << 2), f32x4.splat(0));
+  for (; k < n; k++) store<f32>(dst + (<usize>k << 2), 0);
+}
+
 // Geometry, an i32 array in memory:
 // [C, H, W, O, KH, KW, OH, OW, sh, sw, pt, pl, dh, dw, G]
 // @ts-ignore: decorator
@@ -28,14 +44,14 @@ function im2col(x: usize, cg: i32, geo: usize, cols: usize): void {
         for (let oh = 0; oh < OH; oh++, row += <usize>OW << 2) {
           const ih = oh * sh - pt + kh * dh;
           if (ih < 0 || ih >= H) {
-            memory.fill(row, 0, <usize>OW << 2);
+            zeroFloats(row, OW);
             continue;
           }
           const src = plane + (<usize>(ih * W + shift) << 2);
-          if (lo > 0) memory.fill(row, 0, <usize>lo << 2);
-          if (sw == 1) memory.copy(row + (<usize>lo << 2), src + (<usize>lo << 2), <usize>(hi - lo) << 2);
+          zeroFloats(row, lo);
+          if (sw == 1) copyFloats(row + (<usize>lo << 2), src + (<usize>lo << 2), hi - lo);
           else for (let ow = lo; ow < hi; ow++) store<f32>(row + (<usize>ow << 2), load<f32>(src + (<usize>(ow * sw) << 2)));
-          if (hi < OW) memory.fill(row + (<usize>hi << 2), 0, <usize>(OW - hi) << 2);
+          zeroFloats(row + (<usize>hi << 2), OW - hi);
         }
       }
     }

@@ -7,7 +7,15 @@
 @inline function copyRow(src: usize, ss: usize, dst: usize, ds: usize, n: i32, elemShift: i32): void {
   const bytes = <usize>1 << elemShift;
   if (ss == bytes && ds == bytes) {
-    memory.copy(dst, src, <usize>n << elemShift);
+    const total = <usize>n << elemShift;
+    // memory.copy is a call into the engine: short rows go faster inline.
+    if (total >= 512) {
+      memory.copy(dst, src, total);
+      return;
+    }
+    let k: usize = 0;
+    for (; k + 16 <= total; k += 16) v128.store(dst + k, v128.load(src + k));
+    for (; k < total; k++) store<u8>(dst + k, load<u8>(src + k));
     return;
   }
   switch (elemShift) {

@@ -13,3 +13,4 @@ export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, convScratchBytes } f
 export function heapBase(): usize {
   return __heap_base;
 }
+export { maxPool2d, maxUnpool2d } from './pool';

@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const common = ['assembly/index.ts', '--enable', 'simd', '--runtime', 'stub', '-O3', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
+const debug = process.env.NN_WASM_DEBUG ? ['--debug'] : [];
+const common = [...debug, 'assembly/index.ts', '--enable', 'simd', '--runtime', 'stub', '-O3', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
 const variants = { shared: ['--enable', 'threads', '--sharedMemory'], plain: [] };
 
 mkdirSync(join(root, 'build'), { recursive: true });

@@ -23,6 +23,8 @@ export interface KernelExports {
   conv2dBackpropInput(dy: number, w: number, dx: number, geo: number, n0: number, n1: number, scratch: number): void;
   conv2dBackpropFilter(x: number, dy: number, dw: number, geo: number, n0: number, n1: number, scratch: number): void;
   convScratchBytes(geo: number): number;
+  maxPool2d(x: number, y: number, idx: number, geo: number): void;
+  maxUnpool2d(x: number, idx: number, out: number, planes: number, n: number, size: number): number;
 }
 
 /** Pages of 64 KiB: the memory's ceiling (4 GiB, the wasm32 limit). */

@@ -9,11 +9,12 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { hostKernel } from './kernels/host.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
+import { poolKernels } from './kernels/pool.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { softmaxKernels } from './kernels/softmax.js';
 
 /** Kernels compiled to SIMD WebAssembly (float32; other dtypes of these ops run on the host). */
-const nativeKernels: KernelDef[] = [...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...layoutKernels, ...softmaxKernels, ...convKernels];
+const nativeKernels: KernelDef[] = [...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...layoutKernels, ...softmaxKernels, ...convKernels, ...poolKernels];
 
 /**
  * Ops the wasm backend runs with their cpu kernel over its own memory (no
@@ -24,7 +25,7 @@ export const HOST_OPS: readonly string[] = [
   'where', 'cast', 'gather', 'scatterAdd', 'oneHot', 'argmax', 'argmin', 'logicalNot', 'logicalAnd', 'logicalOr',
   'randomUniform', 'randomNormal', 'randomInt',
   'leakyRelu', 'elu', 'gelu', 'erf',
-  'maxPool2d', 'avgPool2d', 'avgPool2dBackward', 'maxUnpool2d', 'spatialGather',
+  'avgPool2d', 'avgPool2dBackward', 'spatialGather',
 ];
 
 /** How the wasm backend runs each op it has a kernel for: `simd` (compiled kernel) or `host` (cpu kernel over wasm memory). */

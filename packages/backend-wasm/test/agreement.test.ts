@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grad } from '@nn/autograd';
 import { logSoftmax, softmax } from '@nn/activations';
-import { conv2d } from '@nn/layers-conv';
+import { conv2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
 import * as nn from '@nn/tensor';
 import { manualSeed, type Tensor, use } from '@nn/tensor';
 import { wasmPlugin } from '../src/index.js';
@@ -85,6 +85,28 @@ describe('cpu and wasm agree', () => {
       expectAgree([xi, wi], (x, w) => grad((a: Tensor) => conv2d(a, w, null, c.o).square().sum())(x), 1e-5);
       expectAgree([xi, wi], (x, w) => grad((b: Tensor) => conv2d(x, b, null, c.o).square().sum())(w), 1e-5);
     }
+  });
+
+  it('max pooling values, switches and gradient, NaN included, and unpooling errors', () => {
+    const cases = [
+      { x: [2, 3, 28, 28], k: 2, o: {} },
+      { x: [1, 2, 13, 17], k: 3, o: { stride: 2, padding: 1 } },
+      { x: [1, 2, 11, 12], k: 3, o: { stride: 1, dilation: 2, ceilMode: true } },
+      { x: [1, 1, 9, 30], k: [2, 3] as [number, number], o: { stride: [1, 3] as [number, number], padding: [1, 1] as [number, number] } },
+      { x: [2, 1, 10, 40], k: 2, o: { stride: 1 } },
+    ];
+    for (const c of cases) {
+      const xi = input(c.x);
+      xi.values[5] = NaN;
+      xi.values[7] = xi.values[6]!; // a tie: the first maximum wins
+      expectAgree([xi], (x) => maxPool2dWithIndices(x, c.k, c.o)[0]);
+      expectAgree([xi], (x) => maxPool2dWithIndices(x, c.k, c.o)[1].cast('float32'));
+      const clean = input(c.x);
+      expectAgree([clean], (x) => grad((a: Tensor) => maxPool2dWithIndices(a, c.k, c.o)[0].square().sum())(x));
+    }
+    void nn.setBackend('wasm');
+    const bad = nn.tensor([[[[0, 99]]]], undefined, 'int32');
+    expect(() => maxUnpool2d(nn.ones([1, 1, 1, 2]), bad, 2)).toThrow(/index 99 at position 1 is outside the \d+ positions/);
   });
 
   it('float64, int32 and bool tensors (host kernels) match cpu exactly', () => {

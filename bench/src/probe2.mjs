@@ -1,0 +1,14 @@
+import * as nn from '@nn/tensor';
+import { noGrad } from '@nn/autograd';
+import { lenet5 } from '@nn/models';
+import { wasmPlugin, setThreads } from '@nn/backend-wasm';
+nn.use(wasmPlugin);
+await nn.setBackend('wasm');
+await setThreads(1);
+nn.manualSeed(1);
+const net = lenet5();
+const x = nn.keep(nn.tensor(Float32Array.from({ length: 784 }, () => Math.random()), [1, 1, 28, 28]));
+const t = performance.now();
+for (let i = 0; i < 20000; i++) noGrad(() => nn.tidy(() => net.forward(x).dataSync()));
+console.log((performance.now() - t) / 20000 * 1000, 'us');
+process.exit(0);

@@ -1,0 +1,121 @@
+// Max pooling with its argmax indices (the "switches"), and the routing of
+// a gradient back through them. Geometry, an i32 array in memory:
+// [planes, H, W, OH, OW, KH, KW, sh, sw, pt, pl, dh, dw].
+
+// @ts-ignore: decorator
+@inline function g(geo: usize, i: i32): i32 {
+  return load<i32>(geo + (<usize>i << 2));
+}
+
+// One step of a window's running maximum: the first maximum wins and a NaN
+// wins for good, as in the cpu kernel. Branch-free, since on real data the
+// comparison is a coin flip the branch predictor loses.
+// @ts-ignore: decorator
+@inline function takes(v: f32, best: f32, at: i32): bool {
+  return ((<i32>(v > best) | <i32>(v != v) | <i32>(at < 0)) & <i32>(best == best)) != 0;
+}
+
+// Four window elements, `sw` apart, as one vector.
+// @ts-ignore: decorator
+@inline function window4(p: usize, sw: i32): v128 {
+  if (sw == 1) return v128.load(p);
+  // elements 0..3 and 3..6: never past the last element of the window
+  if (sw == 2) return v128.shuffle<f32>(v128.load(p), v128.load(p, 12), 0, 2, 5, 7);
+  const s = <usize>sw << 2;
+  let v = f32x4.replace_lane(f32x4.splat(load<f32>(p)), 1, load<f32>(p + s));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * s));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * s));
+}
+
+/**
+ * y, idx [planes, OH, OW] = max and flat argmax (ih·W + iw) of each window.
+ * Windows wholly inside the row run four at a time, one per SIMD lane.
+ */
+export function maxPool2d(x: usize, y: usize, idx: usize, geo: usize): void {
+  const planes = g(geo, 0), H = g(geo, 1), W = g(geo, 2), OH = g(geo, 3), OW = g(geo, 4), KH = g(geo, 5), KW = g(geo, 6);
+  const sh = g(geo, 7), sw = g(geo, 8), pt = g(geo, 9), pl = g(geo, 10), dh = g(geo, 11), dw = g(geo, 12);
+  // output columns whose whole window lies inside [0, W)
+  let in0 = (pl + sw - 1) / sw;
+  let in1 = W - 1 - (KW - 1) * dw + pl < 0 ? 0 : (W - 1 - (KW - 1) * dw + pl) / sw + 1;
+  if (in1 > OW) in1 = OW;
+  if (in0 > in1) in0 = in1;
+  const steps = i32x4(0, sw, 2 * sw, 3 * sw);
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = x + (<usize>(p * H * W) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const top = oh * sh - pt;
+      let kh0 = 0, kh1 = KH;
+      while (kh0 < KH && top + kh0 * dh < 0) kh0++;
+      while (kh1 > kh0 && top + (kh1 - 1) * dh >= H) kh1--;
+      let ow = 0;
+      while (ow < OW) {
+        if (ow >= in0 && ow + 4 <= in1) {
+          let best = f32x4.splat(-Infinity);
+          let at = i32x4.splat(-1);
+          let first = true;
+          for (let kh = kh0; kh < kh1; kh++) {
+            const rowAt = (top + kh * dh) * W + ow * sw - pl;
+            for (let kw = 0; kw < KW; kw++) {
+              const q = rowAt + kw * dw;
+              const v = window4(base + (<usize>q << 2), sw);
+              const qv = i32x4.add(i32x4.splat(q), steps);
+              // lanes where v is larger, or NaN; a NaN already held stays
+              let take = v128.and(v128.or(f32x4.gt(v, best), f32x4.ne(v, v)), f32x4.eq(best, best));
+              if (first) take = i32x4.splat(-1);
+              first = false;
+              best = v128.bitselect(v, best, take);
+              at = v128.bitselect(qv, at, take);
+            }
+          }
+          v128.store(y + o, best);
+          v128.store(idx + o, at);
+          ow += 4;
+          o += 16;
+          continue;
+        }
+        const left = ow * sw - pl;
+        let kw0 = 0, kw1 = KW;
+        while (kw0 < KW && left + kw0 * dw < 0) kw0++;
+        while (kw1 > kw0 && left + (kw1 - 1) * dw >= W) kw1--;
+        let best: f32 = -Infinity;
+        let at = -1;
+        for (let kh = kh0; kh < kh1; kh++) {
+          const rowAt = (top + kh * dh) * W + left;
+          for (let kw = kw0; kw < kw1; kw++) {
+            const q = rowAt + kw * dw;
+            const v = load<f32>(base + (<usize>q << 2));
+            const t = takes(v, best, at);
+            best = select<f32>(v, best, t);
+            at = select<i32>(q, at, t);
+          }
+        }
+        store<f32>(y + o, best);
+        store<i32>(idx + o, at);
+        ow++;
+        o += 4;
+      }
+    }
+  }
+}
+
+/**
+ * out [planes, size] = 0, then out[plane, idx] += x for every element of x
+ * [planes, n] (max unpooling, and the gradient of max pooling). Returns -1,
+ * or the position of the first index outside [0, size) (nothing is written
+ * past the plane; the caller reports it).
+ */
+export function maxUnpool2d(x: usize, idx: usize, out: usize, planes: i32, n: i32, size: i32): i32 {
+  memory.fill(out, 0, <usize>(planes * size) << 2);
+  let o: usize = 0;
+  for (let p = 0; p < planes; p++) {
+    const base = out + (<usize>(p * size) << 2);
+    for (let k = 0; k < n; k++, o += 4) {
+      const at = load<i32>(idx + o);
+      if (at < 0 || at >= size) return p * n + k;
+      const d = base + (<usize>at << 2);
+      store<f32>(d, load<f32>(d) + load<f32>(x + o));
+    }
+  }
+  return -1;
+}
