@@ -8,6 +8,7 @@ export default defineConfig({
     projects: [
       'packages/*',
       'examples/plugin-squareplus',
+      'examples/browser-wasm',
       // The op suites again, with the wasm backend active. Every @nn package
       // resolves to its source so that tests and backend share one core.
       {
