@@ -24,6 +24,7 @@ export default defineConfig({
             'packages/layers-core/test/**/*.test.ts',
             'packages/layers-conv/test/**/*.test.ts',
             'packages/layers-recurrent/test/recurrent.test.ts',
+            'packages/layers-recurrent/test/fused.test.ts',
             'packages/testing/test/**/*.test.ts',
           ],
           setupFiles: ['packages/backend-wasm/test/setup-wasm.ts'],

@@ -14,3 +14,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { maxPool2d, maxUnpool2d } from './pool';
+export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from './recurrent';

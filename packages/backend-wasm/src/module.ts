@@ -23,6 +23,10 @@ export interface KernelExports {
   conv2dBackpropInput(dy: number, w: number, dx: number, geo: number, n0: number, n1: number, scratch: number): void;
   conv2dBackpropFilter(x: number, dy: number, dw: number, geo: number, n0: number, n1: number, scratch: number): void;
   convScratchBytes(geo: number): number;
+  lstmCell(gates: number, c: number, h: number, cNext: number, B: number, H: number): void;
+  lstmCellBackward(gates: number, c: number, dh: number, dcNext: number, dgates: number, dc: number, B: number, H: number): void;
+  gruCell(xp: number, hp: number, h: number, out: number, B: number, H: number): void;
+  gruCellBackward(xp: number, hp: number, h: number, dh: number, dxp: number, dhp: number, ds: number, B: number, H: number): void;
   maxPool2d(x: number, y: number, idx: number, geo: number): void;
   maxUnpool2d(x: number, idx: number, out: number, planes: number, n: number, size: number): number;
 }

@@ -10,11 +10,12 @@ import { hostKernel } from './kernels/host.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { poolKernels } from './kernels/pool.js';
+import { recurrentKernels } from './kernels/recurrent.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { softmaxKernels } from './kernels/softmax.js';
 
 /** Kernels compiled to SIMD WebAssembly (float32; other dtypes of these ops run on the host). */
-const nativeKernels: KernelDef[] = [...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...layoutKernels, ...softmaxKernels, ...convKernels, ...poolKernels];
+const nativeKernels: KernelDef[] = [...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...layoutKernels, ...softmaxKernels, ...convKernels, ...poolKernels, ...recurrentKernels];
 
 /**
  * Ops the wasm backend runs with their cpu kernel over its own memory (no

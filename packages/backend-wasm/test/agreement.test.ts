@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { grad } from '@nn/autograd';
 import { logSoftmax, softmax } from '@nn/activations';
 import { conv2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
+import { gruCellUpdate, lstmCellUpdate } from '@nn/layers-recurrent';
 import * as nn from '@nn/tensor';
 import { manualSeed, type Tensor, use } from '@nn/tensor';
 import { wasmPlugin } from '../src/index.js';
@@ -107,6 +108,20 @@ describe('cpu and wasm agree', () => {
     void nn.setBackend('wasm');
     const bad = nn.tensor([[[[0, 99]]]], undefined, 'int32');
     expect(() => maxUnpool2d(nn.ones([1, 1, 1, 2]), bad, 2)).toThrow(/index 99 at position 1 is outside the \d+ positions/);
+  });
+
+  it('fused LSTM and GRU cell updates and their gradients, with hidden sizes off the vector width', () => {
+    for (const [B, H] of [[3, 8], [2, 5], [1, 1]]) {
+      const gates = input([B!, 4 * H!]), c = input([B!, H!]), xp = input([B!, 3 * H!]), hp = input([B!, 3 * H!]), h = input([B!, H!]);
+      expectAgree([gates, c], (g, cc) => lstmCellUpdate(g, cc)[0]);
+      expectAgree([gates, c], (g, cc) => lstmCellUpdate(g, cc)[1]);
+      expectAgree([gates, c], (g, cc) => grad((a: Tensor) => { const [hh, cn] = lstmCellUpdate(a, cc); return hh.mul(2).add(cn).sum(); })(g));
+      expectAgree([gates, c], (g, cc) => grad((a: Tensor) => lstmCellUpdate(g, a)[1].square().sum())(cc));
+      expectAgree([xp, hp, h], (x, p, s) => gruCellUpdate(x, p, s));
+      for (const k of [0, 1, 2]) {
+        expectAgree([xp, hp, h], (x, p, s) => grad((...a: Tensor[]) => gruCellUpdate(a[0]!, a[1]!, a[2]!).square().sum(), k)(x, p, s));
+      }
+    }
   });
 
   it('float64, int32 and bool tensors (host kernels) match cpu exactly', () => {

@@ -11,6 +11,7 @@
  * @module
  */
 import { Module, Parameter } from '@nn/layers-core';
+import { gruCellUpdate, lstmCellUpdate } from './fused.js';
 import { fmtShape, matmul, rand, ShapeError, tensor, type Tensor, ValueError, zeros } from '@nn/tensor';
 
 /** The nonlinearity of an Elman RNN. */
@@ -113,9 +114,7 @@ export class LSTMCell extends RecurrentCell {
 
   /** One step from a precomputed input projection: returns [h, c]. */
   stepProjected(xp: Tensor, h: Tensor, c: Tensor): [Tensor, Tensor] {
-    const [i, f, g, o] = chunks(xp.add(affine(h, this.weightHh, this.biasHh)), 4) as [Tensor, Tensor, Tensor, Tensor];
-    const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
-    return [o.sigmoid().mul(cNext.tanh()), cNext];
+    return lstmCellUpdate(xp.add(affine(h, this.weightHh, this.biasHh)), c);
   }
 
   /** One step: returns `[h, c]`. */
@@ -139,12 +138,7 @@ export class GRUCell extends RecurrentCell {
   }
 
   stepProjected(xp: Tensor, h: Tensor): Tensor {
-    const [xr, xz, xn] = chunks(xp, 3) as [Tensor, Tensor, Tensor];
-    const [hr, hz, hn] = chunks(affine(h, this.weightHh, this.biasHh), 3) as [Tensor, Tensor, Tensor];
-    const r = xr.add(hr).sigmoid();
-    const z = xz.add(hz).sigmoid();
-    const n = xn.add(r.mul(hn)).tanh();
-    return z.neg().add(1).mul(n).add(z.mul(h));
+    return gruCellUpdate(xp, affine(h, this.weightHh, this.biasHh), h);
   }
 
   forward(x: Tensor, h?: Tensor): Tensor {

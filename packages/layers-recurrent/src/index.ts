@@ -16,4 +16,5 @@
 export { RNNCell, LSTMCell, GRUCell, RecurrentCell, affine, chunks, type RnnNonlinearity } from './cells.js';
 export { RNN, LSTM, GRU, torchStateDict, loadTorchStateDict, type RecurrentOptions, type RecurrentResult, type RecurrentInputs, type RecurrentState } from './layers.js';
 export { Embedding } from './embedding.js';
+export { recurrentPlugin, lstmCellUpdate, gruCellUpdate } from './fused.js';
 export { sequenceCrossEntropy, detachState } from './sequence-loss.js';
