@@ -1,8 +1,9 @@
 /**
  * An LSTM training step (input 64, hidden 128, sequence 32, batch 32, then
  * a 10-way linear classifier on the last state, Adam, cross-entropy), in
- * samples/s: nn's cpu backend against tfjs-layers on tfjs-backend-cpu and
- * tfjs-backend-wasm (single-threaded under Node), in one process.
+ * samples/s: nn's cpu and wasm backends (wasm at 1 and 2 threads) against
+ * tfjs-layers on tfjs-backend-cpu and tfjs-backend-wasm (single-threaded
+ * under Node), in one process.
  *
  *   npm run bench:lstm -w @nn/bench
  */
@@ -12,6 +13,7 @@ import { crossEntropy, Linear } from '@nn/layers-core';
 import { LSTM } from '@nn/layers-recurrent';
 import { Adam } from '@nn/optim';
 import * as nn from '@nn/tensor';
+import { setThreads, wasmPlugin } from '@nn/backend-wasm';
 import { printTable } from './timing.mjs';
 
 const [I, H, T, B] = [64, 128, 32, 32];
@@ -56,6 +58,13 @@ async function tfjs(backend) {
 }
 
 const oursRate = await ours();
+nn.use(wasmPlugin);
+await nn.setBackend('wasm');
+await setThreads(1);
+const wasm1Rate = await ours();
+await setThreads(2);
+const wasm2Rate = await ours();
+await nn.setBackend('cpu');
 const cpuRate = await tfjs('cpu');
 let wasmRate = NaN;
 try {
@@ -65,10 +74,14 @@ try {
 }
 console.log(`LSTM train step (input ${I}, hidden ${H}, sequence ${T}, batch ${B}); node ${process.version}\n`);
 printTable(
-  ['implementation', 'samples/s', 'nn cpu / this'],
+  ['implementation', 'samples/s', 'nn cpu / this', 'nn wasm 1T / this', 'nn wasm 2T / this'],
   [
-    ['nn (cpu backend)', Math.round(oursRate), '1.00'],
-    ['tfjs-layers on tfjs-backend-cpu', Math.round(cpuRate), (oursRate / cpuRate).toFixed(2)],
-    ['tfjs-layers on tfjs-backend-wasm (1 thread)', Math.round(wasmRate), (oursRate / wasmRate).toFixed(2)],
+    ['nn (cpu backend)', Math.round(oursRate), '1.00', '', ''],
+    ['nn (wasm backend, 1 thread)', Math.round(wasm1Rate), '', '1.00', ''],
+    ['nn (wasm backend, 2 threads)', Math.round(wasm2Rate), '', '', '1.00'],
+    ...[
+      ['tfjs-layers on tfjs-backend-cpu', cpuRate],
+      ['tfjs-layers on tfjs-backend-wasm (1 thread)', wasmRate],
+    ].map(([name, rate]) => [name, Math.round(rate), (oursRate / rate).toFixed(2), (wasm1Rate / rate).toFixed(2), (wasm2Rate / rate).toFixed(2)]),
   ],
 );

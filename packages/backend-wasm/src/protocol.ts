@@ -21,6 +21,9 @@ export const ARGS_OFFSET = 64;
 /** The most arguments a kernel call may take. */
 export const MAX_ARGS = (CONTROL_BYTES - ARGS_OFFSET) / 8;
 
+/** Polls of a control word before a thread sleeps on it (about 50 µs). */
+export const SPIN = 20_000;
+
 /** What a worker receives at start. */
 export interface WorkerInit {
   module: WebAssembly.Module;

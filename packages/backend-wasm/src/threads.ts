@@ -8,7 +8,7 @@
  */
 import { BackendError } from '@nn/tensor';
 import type { KernelExports } from './module.js';
-import { ARGS_OFFSET, CONTROL_BYTES, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, SEQ, THREAD_KERNELS, type ThreadKernel, type WorkerInit } from './protocol.js';
+import { ARGS_OFFSET, CONTROL_BYTES, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, SEQ, SPIN, THREAD_KERNELS, type ThreadKernel, type WorkerInit } from './protocol.js';
 
 interface WorkerHandle {
   terminate(): unknown;
@@ -41,8 +41,9 @@ async function spawn(init: WorkerInit): Promise<WorkerHandle> {
   return w;
 }
 
-/** Blocks until `i32[index]` differs from `value`: Atomics.wait where allowed, else (a browser's main thread) a spin. */
+/** Blocks until `i32[index]` differs from `value`: a short spin, then Atomics.wait where allowed, else (a browser's main thread) more spinning. */
 function waitWhileEquals(i32: Int32Array, index: number, value: number): void {
+  for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(i32, index) !== value) return;
   try {
     while (Atomics.load(i32, index) === value) Atomics.wait(i32, index, value);
   } catch {

@@ -5,7 +5,7 @@
  * @module
  */
 import { instantiate } from './module.js';
-import { ARGS_OFFSET, DONE, FAILED, KERNEL, NARGS, SEQ, THREAD_KERNELS, type WorkerInit } from './protocol.js';
+import { ARGS_OFFSET, DONE, FAILED, KERNEL, NARGS, SEQ, SPIN, THREAD_KERNELS, type WorkerInit } from './protocol.js';
 
 function serve(init: WorkerInit, ready: () => void): void {
   const exports = instantiate(init.module, init.memory) as unknown as Record<string, (...args: number[]) => void>;
@@ -14,6 +14,10 @@ function serve(init: WorkerInit, ready: () => void): void {
   ready();
   let seen = Atomics.load(i32, SEQ);
   for (;;) {
+    // Spin a little before sleeping: in a training loop the next kernel
+    // usually comes within microseconds, and waking from Atomics.wait costs
+    // tens of them.
+    for (let spin = 0; spin < SPIN && Atomics.load(i32, SEQ) === seen; spin++);
     Atomics.wait(i32, SEQ, seen);
     const seq = Atomics.load(i32, SEQ);
     if (seq === seen) continue;
