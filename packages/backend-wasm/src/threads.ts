@@ -41,14 +41,26 @@ async function spawn(init: WorkerInit): Promise<WorkerHandle> {
   return w;
 }
 
-/** Blocks until `i32[index]` differs from `value`: a short spin, then Atomics.wait where allowed, else (a browser's main thread) more spinning. */
+/** How long the calling thread waits on a worker before reporting it stuck. */
+const STUCK_MS = 60_000;
+
+/**
+ * Blocks until `i32[index]` differs from `value`: a short spin, then
+ * Atomics.wait where allowed, else (a browser's main thread) more spinning.
+ * Throws after STUCK_MS rather than hang forever.
+ */
 function waitWhileEquals(i32: Int32Array, index: number, value: number): void {
   for (let spin = 0; spin < SPIN; spin++) if (Atomics.load(i32, index) !== value) return;
-  try {
-    while (Atomics.load(i32, index) === value) Atomics.wait(i32, index, value);
-  } catch {
-    while (Atomics.load(i32, index) === value) {
-      /* spin: the main thread of a page may not block */
+  const deadline = Date.now() + STUCK_MS;
+  let canBlock = true;
+  while (Atomics.load(i32, index) === value) {
+    if (Date.now() > deadline) throw new BackendError(`wasm: a worker thread did not answer within ${STUCK_MS / 1000} s`);
+    if (canBlock) {
+      try {
+        Atomics.wait(i32, index, value, 1000);
+      } catch {
+        canBlock = false; // a page's main thread may not block: spin instead
+      }
     }
   }
 }

@@ -11,8 +11,10 @@ function serve(init: WorkerInit, ready: () => void): void {
   const exports = instantiate(init.module, init.memory) as unknown as Record<string, (...args: number[]) => void>;
   const i32 = new Int32Array(init.memory.buffer, init.control, 16);
   const fns = THREAD_KERNELS.map((name) => exports[name]!);
-  ready();
+  // Read the sequence number before saying ready: the first job may be
+  // posted as soon as the main thread hears it.
   let seen = Atomics.load(i32, SEQ);
+  ready();
   for (;;) {
     // Spin a little before sleeping: in a training loop the next kernel
     // usually comes within microseconds, and waking from Atomics.wait costs
