@@ -19,7 +19,11 @@ const ALIGN = 16;
 /** The size class a request of `bytes` is served from. */
 export function sizeClass(bytes: number): number {
   if (bytes <= 256) return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
-  const step = 2 ** Math.floor(Math.log2(bytes)) / 4;
+  if (bytes >= 2 ** 31) {
+    const step = 2 ** Math.floor(Math.log2(bytes)) / 4;
+    return Math.ceil(bytes / step) * step;
+  }
+  const step = 1 << (29 - Math.clz32(bytes)); // a quarter of the highest power of two in bytes
   return Math.ceil(bytes / step) * step;
 }
 

@@ -131,10 +131,19 @@ export class Engine {
     const ref = t.dataRef!;
     ref.refCount++;
     this.count(ref.backend.name, 1, 0);
-    this.finalizer.register(t, ref, t);
     const scope = this.scopes[this.scopes.length - 1];
+    // A scoped tensor is disposed by its scope, so the finaliser (which costs
+    // about half a microsecond per tensor) only watches it once it escapes.
     if (scoped && scope !== undefined) scope.tensors.push(t);
+    else this.watch(t);
     return t;
+  }
+
+  /** Puts a tensor under the finalisation safety net (once). */
+  private watch(t: Tensor): void {
+    if (t.finalizable || t.dataRef === undefined) return;
+    t.finalizable = true;
+    this.finalizer.register(t, t.dataRef, t);
   }
 
   /**
@@ -153,9 +162,11 @@ export class Engine {
     if (newRef.backend !== oldRef.backend) ref = this.moveData(newRef, value, oldRef.backend);
     else newRef.refCount++;
     if (ref !== newRef) this.count(ref.backend.name, 0, ref.bytes);
-    this.finalizer.unregister(target);
-    this.finalizer.register(target, ref, target);
     target.dataRef = ref;
+    if (target.finalizable) {
+      this.finalizer.unregister(target);
+      this.finalizer.register(target, ref, target);
+    }
     this.release(oldRef);
   }
 
@@ -164,7 +175,10 @@ export class Engine {
     const ref = t.dataRef;
     if (ref === undefined) return;
     t.dataRef = undefined;
-    this.finalizer.unregister(t);
+    if (t.finalizable) {
+      t.finalizable = false;
+      this.finalizer.unregister(t);
+    }
     this.count(ref.backend.name, -1, 0);
     this.release(ref);
   }
@@ -221,15 +235,18 @@ export class Engine {
     collectTensors(result, returned);
     const parent = this.scopes[this.scopes.length - 1];
     for (const t of scope.tensors) {
-      if (t.isDisposed || t.kept) continue;
-      if (returned.has(t)) parent?.tensors.push(t);
-      else t.dispose();
+      if (t.isDisposed) continue;
+      if (t.kept) this.watch(t);
+      else if (!returned.has(t)) t.dispose();
+      else if (parent !== undefined) parent.tensors.push(t);
+      else this.watch(t);
     }
   }
 
   /** Exempts a tensor from scope disposal; it lives until `dispose()` or garbage collection. */
   keep<T extends Tensor>(t: T): T {
     t.kept = true;
+    this.watch(t);
     return t;
   }
 

@@ -50,6 +50,8 @@ export class Tensor {
   dataRef: DataRef | undefined;
   /** @internal Exempt from scope disposal (see `keep`). */
   kept = false;
+  /** @internal True while the engine's finalisation safety net watches this tensor (tensors inside `tidy` need none until they escape it). */
+  finalizable = false;
   /** @internal Autograd's record of the op that produced this tensor. */
   gradNode: unknown = undefined;
   /** @internal Set through `requiresGrad`. */
