@@ -141,6 +141,33 @@ export function parseCharLstmArgs(args: string[]): import('./char-lstm.js').Char
   };
 }
 
+/** Options every command takes: the backend and its threads. */
+export interface GlobalArgs {
+  backend: 'cpu' | 'wasm' | undefined;
+  threads: number | undefined;
+}
+
+/** Takes `--backend NAME` and `--threads N` (either `--x v` or `--x=v`) out of a command's arguments. */
+export function splitGlobalArgs(args: string[]): { global: GlobalArgs; rest: string[] } {
+  const rest: string[] = [];
+  const found: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^--(backend|threads)(?:=(.*))?$/.exec(a);
+    if (m === null) {
+      rest.push(a);
+      continue;
+    }
+    const value = m[2] ?? args[++i];
+    if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
+    found[m[1]!] = value;
+  }
+  const backend = found.backend === undefined ? undefined : oneOf('backend', found.backend, ['cpu', 'wasm'] as const);
+  const threads = found.threads === undefined ? undefined : number('threads', found.threads, 1, true);
+  if (threads !== undefined && backend !== 'wasm') throw new UsageError('--threads applies to --backend wasm');
+  return { global: { backend, threads }, rest };
+}
+
 /** Parses the arguments after `nn eval`. */
 export function parseEvalArgs(args: string[]): EvalArgs {
   const { values, positionals } = parse(args, { data: { type: 'string' }, 'data-dir': { type: 'string' }, batch: { type: 'string' } });
@@ -162,6 +189,11 @@ Usage:
   nn train char-lstm --text FILE|DIR [options]
   nn eval DIR [--data mnist|fashion-mnist] [--batch B]
   nn --help
+
+Every command takes:
+  --backend NAME     cpu (default) or wasm: SIMD WebAssembly on worker
+                     threads (@nn/backend-wasm), several times faster
+  --threads N        wasm: threads to use (default: the number of cores)
 
 nn train mlp   trains a multi-layer perceptron (784-H-...-10) on inputs
                standardised with the training split's mean and deviation,

@@ -8,20 +8,24 @@
  * ```
  * @packageDocumentation
  */
-import { NNError } from '@nn/tensor';
-import { HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs, UsageError } from './args.js';
+import { configureWasm, getThreads, setThreads, wasmPlugin } from '@nn/backend-wasm';
+import { getBackend, NNError, setBackend, use } from '@nn/tensor';
+import { type GlobalArgs, HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs, splitGlobalArgs, UsageError } from './args.js';
 import { trainCharLstm } from './char-lstm.js';
 import { evalCheckpoint, train } from './commands.js';
 
-export { HELP, parseTrainArgs, parseEvalArgs, UsageError, type TrainArgs, type EvalArgs } from './args.js';
+export { HELP, parseTrainArgs, parseEvalArgs, splitGlobalArgs, UsageError, type TrainArgs, type EvalArgs, type GlobalArgs } from './args.js';
 export { train, evalCheckpoint } from './commands.js';
 export { trainCharLstm, type CharLstmArgs } from './char-lstm.js';
 export { parseCharLstmArgs } from './args.js';
 
 /** Runs `nn` with the given arguments; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function run(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
+  const previous = getBackend();
   try {
+    const { global, rest } = splitGlobalArgs(args);
+    await selectBackend(global, out);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
       out(HELP);
       return command === undefined ? 2 : 0;
@@ -49,5 +53,22 @@ export async function run(argv: string[], out: (line: string) => void = console.
       return 1;
     }
     throw e;
+  } finally {
+    // run() is also called as a function: leave the caller's backend as it was.
+    if (getBackend() !== previous) await setBackend(previous);
+  }
+}
+
+/** Switches to the backend the options ask for (and reports it). */
+async function selectBackend({ backend, threads }: GlobalArgs, out: (line: string) => void): Promise<void> {
+  if (backend === undefined) return;
+  if (backend === 'wasm') {
+    use(wasmPlugin);
+    configureWasm({ threads });
+    await setBackend('wasm');
+    if (threads !== undefined) await setThreads(threads);
+    out(`backend: wasm (SIMD, ${getThreads()} thread${getThreads() === 1 ? '' : 's'})`);
+  } else {
+    await setBackend('cpu');
   }
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { getBackend } from '@nn/tensor';
 import { HELP, parseCharLstmArgs, parseTrainArgs, run, trainCharLstm, UsageError } from '../src/index.js';
 
 describe('nn command', () => {
@@ -39,6 +40,24 @@ describe('nn command', () => {
     const err: string[] = [];
     expect(await run(['eval', join(dir, 'nothing')], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[0]).toMatch(/no model.safetensors in/);
+  });
+});
+
+describe('nn --backend wasm', () => {
+  it('trains on the wasm backend with the threads asked for, then leaves the backend as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-wasm-'));
+    const out: string[] = [];
+    const args = ['train', 'lenet', '--data', 'mnist', '--epochs', '1', '--batch', '32', '--train-size', '1000', '--seed', '3', '--out', dir, '--backend', 'wasm', '--threads=2'];
+    expect(await run(args, (l) => out.push(l))).toBe(0);
+    expect(out[0]).toBe('backend: wasm (SIMD, 2 threads)');
+    const accuracy = Number(/([\d.]+)%/.exec(out.find((l) => l.startsWith('final test accuracy'))!)![1]);
+    expect(accuracy).toBeGreaterThan(60);
+    expect(getBackend()).toBe('cpu');
+    const err: string[] = [];
+    expect(await run(['train', 'mlp', '--data', 'mnist', '--backend', 'gpu'], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err[0]).toMatch(/--backend must be one of cpu, wasm, got 'gpu'/);
+    expect(await run(['train', 'mlp', '--data', 'mnist', '--threads', '2'], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err[1]).toMatch(/--threads applies to --backend wasm/);
   });
 });
 
