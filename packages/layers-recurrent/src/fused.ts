@@ -254,9 +254,10 @@ function runCell(op: string, inputs: Tensor[]): Tensor[] {
 }
 
 /**
- * One fused LSTM step from pre-activation gates [B, 4H] (input and state
- * projections plus biases, in (i, f, g, o) order) and the cell state c
- * [B, H]: returns [h', c'] with c' = σ(f)·c + σ(i)·tanh(g), h' = σ(o)·tanh(c').
+ * One fused LSTM step from pre-activation gates of shape [B, 4H] (input and
+ * state projections plus biases, in (i, f, g, o) order) and the cell state c
+ * of shape [B, H]. Returns [h', c'] with c' = σ(f)·c + σ(i)·tanh(g) and
+ * h' = σ(o)·tanh(c').
  */
 export function lstmCellUpdate(gates: Tensor, c: Tensor): [Tensor, Tensor] {
   const [h, cNext] = runCell('lstmCell', [gates, c]);
@@ -264,9 +265,10 @@ export function lstmCellUpdate(gates: Tensor, c: Tensor): [Tensor, Tensor] {
 }
 
 /**
- * One fused GRU step from the input projection xp [B, 3H], the state
- * projection hp [B, 3H] (each with its bias, in (r, z, n) order) and h
- * [B, H]: returns h' = (1 − z)·n + z·h with n = tanh(xn + r·hn).
+ * One fused GRU step from the input projection xp of shape [B, 3H], the
+ * state projection hp of shape [B, 3H] (each with its bias, in (r, z, n)
+ * order) and h of shape [B, H]. Returns h' = (1 − z)·n + z·h with
+ * n = tanh(xn + r·hn).
  */
 export function gruCellUpdate(xp: Tensor, hp: Tensor, h: Tensor): Tensor {
   return runCell('gruCell', [xp, hp, h])[0]!;
