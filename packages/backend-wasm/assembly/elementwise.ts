@@ -4,10 +4,34 @@
 import { vexp, vsigmoid, vtanh } from './vmath';
 
 export const NEG = 0, ABS = 1, SQRT = 2, RSQRT = 3, RELU = 4, FLOOR = 5, CEIL = 6, ROUND = 7;
-export const EXP = 8, SIGMOID = 9, TANH = 10, LOG = 11, SIN = 12, COS = 13, SIGN = 14;
+export const EXP = 8, SIGMOID = 9, TANH = 10, LEAKY_RELU = 11, ELU = 12, GELU_TANH = 13, GELU_ERF = 14;
+// scalar only
+export const LOG = 15, SIN = 16, COS = 17, SIGN = 18;
+
+// erf(x) with relative error below 1.2e-7 (Numerical Recipes' Chebyshev-fitted erfc), four lanes.
+// @ts-ignore: decorator
+@inline function verf(x: v128): v128 {
+  const z = f32x4.abs(x);
+  const one = f32x4.splat(1);
+  const t = f32x4.div(one, f32x4.add(one, f32x4.mul(f32x4.splat(0.5), z)));
+  let p = f32x4.splat(0.17087277);
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.82215223));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.48851587));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.13520398));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.27886807));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-0.18628806));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.09678418));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(0.37409196));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(1.00002368));
+  p = f32x4.add(f32x4.mul(p, t), f32x4.splat(-1.26551223));
+  const erfc = f32x4.mul(t, vexp(f32x4.sub(p, f32x4.mul(z, z))));
+  const r = f32x4.sub(one, erfc);
+  // copy the sign of x
+  return v128.or(r, v128.and(x, i32x4.splat(0x80000000)));
+}
 
 // @ts-ignore: decorator
-@inline function unaryVec(op: i32, v: v128): v128 {
+@inline function unaryVec(op: i32, v: v128, p: f32): v128 {
   switch (op) {
     case NEG: return f32x4.neg(v);
     case ABS: return f32x4.abs(v);
@@ -19,7 +43,16 @@ export const EXP = 8, SIGMOID = 9, TANH = 10, LOG = 11, SIN = 12, COS = 13, SIGN
     case ROUND: return f32x4.nearest(v);
     case EXP: return vexp(v);
     case SIGMOID: return vsigmoid(v);
-    default: return vtanh(v);
+    case TANH: return vtanh(v);
+    case LEAKY_RELU: return v128.bitselect(v, f32x4.mul(v, f32x4.splat(p)), f32x4.gt(v, f32x4.splat(0)));
+    case ELU: return v128.bitselect(v, f32x4.mul(f32x4.splat(p), f32x4.sub(vexp(v), f32x4.splat(1))), f32x4.gt(v, f32x4.splat(0)));
+    case GELU_TANH: {
+      // 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³)))
+      const inner = f32x4.mul(f32x4.splat(0.7978845608), f32x4.add(v, f32x4.mul(f32x4.splat(0.044715), f32x4.mul(v, f32x4.mul(v, v)))));
+      return f32x4.mul(f32x4.mul(f32x4.splat(0.5), v), f32x4.add(f32x4.splat(1), vtanh(inner)));
+    }
+    default: // GELU_ERF: 0.5 x (1 + erf(x / √2))
+      return f32x4.mul(f32x4.mul(f32x4.splat(0.5), v), f32x4.add(f32x4.splat(1), verf(f32x4.mul(v, f32x4.splat(0.70710678)))));
   }
 }
 
@@ -32,37 +65,25 @@ function unaryScalar(op: i32, x: f32): f32 {
   }
 }
 
-/** o[i] = f(x[i]) for i < n. */
-export function unary(op: i32, x: usize, o: usize, n: i32): void {
+/** o[i] = f(x[i]) for i < n; `p` is the op's parameter (leaky ReLU's slope, ELU's alpha). */
+export function unary(op: i32, x: usize, o: usize, n: i32, p: f32): void {
   if (op >= LOG) {
     for (let i = 0; i < n; i++) store<f32>(o + (<usize>i << 2), unaryScalar(op, load<f32>(x + (<usize>i << 2))));
     return;
   }
   let i = 0;
-  // The switch is inside the loop but on a loop-invariant value; one loop per
-  // op keeps the code small, and branch prediction makes the test free.
-  switch (op) {
-    case NEG: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(NEG, v128.load(x + (<usize>i << 2)))); break;
-    case ABS: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(ABS, v128.load(x + (<usize>i << 2)))); break;
-    case SQRT: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(SQRT, v128.load(x + (<usize>i << 2)))); break;
-    case RSQRT: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(RSQRT, v128.load(x + (<usize>i << 2)))); break;
-    case RELU: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(RELU, v128.load(x + (<usize>i << 2)))); break;
-    case FLOOR: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(FLOOR, v128.load(x + (<usize>i << 2)))); break;
-    case CEIL: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(CEIL, v128.load(x + (<usize>i << 2)))); break;
-    case ROUND: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(ROUND, v128.load(x + (<usize>i << 2)))); break;
-    case EXP: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(EXP, v128.load(x + (<usize>i << 2)))); break;
-    case SIGMOID: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(SIGMOID, v128.load(x + (<usize>i << 2)))); break;
-    default: for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(TANH, v128.load(x + (<usize>i << 2)))); break;
-  }
+  // The switch inside unaryVec tests a loop-invariant value: branch
+  // prediction makes it free next to a vector load and store.
+  for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(op, v128.load(x + (<usize>i << 2)), p));
   if (i < n) {
     // The tail goes through the vector path too (one lane-padded vector), so
     // every element gets the same arithmetic.
     const rest = n - i;
-    const p = x + (<usize>i << 2), q = o + (<usize>i << 2);
-    let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(p));
-    if (rest > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
-    if (rest > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
-    v = unaryVec(op, v);
+    const src = x + (<usize>i << 2), q = o + (<usize>i << 2);
+    let v = f32x4.replace_lane(f32x4.splat(0), 0, load<f32>(src));
+    if (rest > 1) v = f32x4.replace_lane(v, 1, load<f32>(src, 4));
+    if (rest > 2) v = f32x4.replace_lane(v, 2, load<f32>(src, 8));
+    v = unaryVec(op, v, p);
     store<f32>(q, f32x4.extract_lane(v, 0));
     if (rest > 1) store<f32>(q, f32x4.extract_lane(v, 1), 4);
     if (rest > 2) store<f32>(q, f32x4.extract_lane(v, 2), 8);

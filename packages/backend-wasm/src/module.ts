@@ -12,7 +12,7 @@ export interface KernelExports {
   heapBase(): number;
   gemm(a: number, transA: number, b: number, transB: number, c: number, M: number, N: number, K: number, m0: number, m1: number, n0: number, n1: number, scratch: number, accumulate: number): void;
   gemmFewRows(a: number, transA: number, b: number, transB: number, c: number, M: number, N: number, K: number, n0: number, n1: number, scratch: number, accumulate: number): void;
-  unary(op: number, x: number, o: number, n: number): void;
+  unary(op: number, x: number, o: number, n: number, p: number): void;
   binary(op: number, a: number, as: number, b: number, bs: number, o: number, n: number): void;
   compare(op: number, a: number, as: number, b: number, bs: number, o: number, n: number): void;
   reduce(op: number, x: number, o: number, outer: number, r: number, inner: number): void;

@@ -25,7 +25,7 @@ const nativeKernels: KernelDef[] = [...elementwiseKernels, ...reduceKernels, ...
 export const HOST_OPS: readonly string[] = [
   'where', 'cast', 'gather', 'scatterAdd', 'oneHot', 'argmax', 'argmin', 'logicalNot', 'logicalAnd', 'logicalOr',
   'randomUniform', 'randomNormal', 'randomInt',
-  'leakyRelu', 'elu', 'gelu', 'erf',
+  'erf',
   'avgPool2d', 'avgPool2dBackward', 'spatialGather',
 ];
 

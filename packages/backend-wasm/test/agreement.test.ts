@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { grad } from '@nn/autograd';
-import { logSoftmax, softmax } from '@nn/activations';
+import { elu, gelu, leakyRelu, logSoftmax, softmax } from '@nn/activations';
 import { conv2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
 import { gruCellUpdate, lstmCellUpdate } from '@nn/layers-recurrent';
 import * as nn from '@nn/tensor';
@@ -32,6 +32,16 @@ describe('cpu and wasm agree', () => {
     for (const op of [nn.exp, nn.sigmoid, nn.tanh]) expectAgree([wide], op, 1e-6);
     const positive = { values: Float32Array.from({ length: 37 }, (_, i) => 0.01 + i * 0.7), shape: [37] };
     for (const op of [nn.sqrt, nn.rsqrt, nn.log]) expectAgree([positive], op, 1e-6);
+  });
+
+  it('the SIMD activations: leaky ReLU, ELU, GELU (exact and tanh)', () => {
+    for (const n of [3, 7, 1029]) {
+      const x = input([n]);
+      expectAgree([x], (t) => leakyRelu(t, 0.1), 1e-6);
+      expectAgree([x], (t) => elu(t, 1.5), 1e-6);
+      expectAgree([x], (t) => gelu(t), 1e-6);
+      expectAgree([x], (t) => gelu(t, { approximate: 'tanh' }), 1e-6);
+    }
   });
 
   it('binary ops with broadcasting, scalars and zero-size dims', () => {

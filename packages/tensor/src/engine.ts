@@ -355,15 +355,19 @@ export class Engine {
   }
 
   private checkInputs(def: OpDef, inputs: readonly Tensor[]): TensorMeta[] {
-    const variadic = def.inputs.length > 0 && def.inputs[def.inputs.length - 1]!.startsWith('...');
-    if (variadic ? inputs.length < def.inputs.length - 1 : inputs.length !== def.inputs.length) {
-      throw new NNError(`expected ${variadic ? 'at least ' : ''}${def.inputs.length - (variadic ? 1 : 0)} inputs (${def.inputs.join(', ')}), got ${inputs.length}`, def.name);
+    const n = def.inputs.length;
+    const variadic = n > 0 && def.inputs[n - 1]!.startsWith('...');
+    if (variadic ? inputs.length < n - 1 : inputs.length !== n) {
+      throw new NNError(`expected ${variadic ? 'at least ' : ''}${n - (variadic ? 1 : 0)} inputs (${def.inputs.join(', ')}), got ${inputs.length}`, def.name);
     }
-    return inputs.map((t, i) => {
-      const argName = def.inputs[Math.min(i, def.inputs.length - 1)]!.replace('...', '') + (variadic && i >= def.inputs.length - 1 ? `[${i - def.inputs.length + 1}]` : '');
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i]!;
+      // The common case is checked inline; the argument's name is only worked out for an error.
+      if (t instanceof Tensor && t.dataRef !== undefined) continue;
+      const argName = def.inputs[Math.min(i, n - 1)]!.replace('...', '') + (variadic && i >= n - 1 ? `[${i - n + 1}]` : '');
       this.refOf(t, def.name, argName);
-      return t;
-    });
+    }
+    return inputs as readonly TensorMeta[] as TensorMeta[];
   }
 
   /** The storage of a live tensor of this core, with a typed error otherwise. */

@@ -48,7 +48,10 @@ export function checkShape(shape: Shape, op: string, arg = 'shape'): number[] {
  * dimension must be equal or 1.
  */
 export function broadcastShapes(op: string, shapes: readonly Shape[], names?: readonly string[]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  // The common case first: two operands of one shape (this runs for every binary op).
+  if (shapes.length === 2 && shapesEqual(shapes[0]!, shapes[1]!)) return [...shapes[0]!];
+  let rank = 0;
+  for (const s of shapes) if (s.length > rank) rank = s.length;
   const out = new Array<number>(rank).fill(1);
   for (let i = 0; i < rank; i++) {
     for (const s of shapes) {

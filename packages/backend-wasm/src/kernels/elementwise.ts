@@ -1,5 +1,6 @@
 /**
- * Elementwise kernels: float32 runs in SIMD wasm (big contiguous arrays
+ * Elementwise kernels (and the pointwise activations of @nn/activations,
+ * registered by name): float32 runs in SIMD wasm (big contiguous arrays
  * split over threads); broadcasting walks a row plan, one wasm call per row.
  * Other dtypes run on the host.
  * @module
@@ -13,18 +14,25 @@ const PARALLEL_ELEMENTS = 1 << 16;
 
 // Op numbers of assembly/elementwise.ts.
 const UNARY: Partial<Record<UnaryOp, number>> = {
-  neg: 0, abs: 1, sqrt: 2, rsqrt: 3, relu: 4, floor: 5, ceil: 6, round: 7, exp: 8, sigmoid: 9, tanh: 10, log: 11, sin: 12, cos: 13, sign: 14,
+  neg: 0, abs: 1, sqrt: 2, rsqrt: 3, relu: 4, floor: 5, ceil: 6, round: 7, exp: 8, sigmoid: 9, tanh: 10, log: 15, sin: 16, cos: 17, sign: 18,
+};
+/** Activations of @nn/activations with a SIMD kernel: op code from the attributes, and the parameter. */
+const ACTIVATIONS: Record<string, (attrs: Record<string, unknown>) => [number, number]> = {
+  leakyRelu: (a) => [11, a.slope as number],
+  elu: (a) => [12, a.alpha as number],
+  gelu: (a) => [a.approximate ? 13 : 14, 0],
 };
 const ARITHMETIC: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
 const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 const ptrOf = (t: TensorInfo) => (t.data as WasmData).ptr;
 
-function unaryKernel(op: UnaryOp, code: number): KernelDef {
+function unaryKernel(op: string, codeOf: (attrs: Record<string, unknown>) => [number, number]): KernelDef {
   return {
     op,
     backend: 'wasm',
     run(inputs, attrs, ctx) {
+      const [code, param] = codeOf(attrs);
       const [x] = inputs;
       if (x!.dtype !== 'float32') return runOnHost(op, inputs, attrs, ctx);
       const be = ctx.backend as WasmBackend;
@@ -34,7 +42,7 @@ function unaryKernel(op: UnaryOp, code: number): KernelDef {
         const xp = ptrOf(x!);
         be.parallel('unary', n >= PARALLEL_ELEMENTS ? be.threads : 1, (t, parts) => {
           const [lo, hi] = splitRange(n, parts, t, 4);
-          return [code, xp + lo * 4, o.ptr + lo * 4, hi - lo];
+          return [code, xp + lo * 4, o.ptr + lo * 4, hi - lo, param];
         });
       }
       return [o];
@@ -74,7 +82,8 @@ function binaryKernel(op: BinaryOp, code: number, compare: boolean): KernelDef {
 
 /** Native elementwise kernels of the wasm backend. */
 export const elementwiseKernels: KernelDef[] = [
-  ...Object.entries(UNARY).map(([op, code]) => unaryKernel(op as UnaryOp, code)),
+  ...Object.entries(UNARY).map(([op, code]) => unaryKernel(op, () => [code, 0])),
+  ...Object.entries(ACTIVATIONS).map(([op, codeOf]) => unaryKernel(op, codeOf)),
   ...Object.entries(ARITHMETIC).map(([op, code]) => binaryKernel(op as BinaryOp, code, false)),
   ...Object.entries(COMPARE).map(([op, code]) => binaryKernel(op as BinaryOp, code, true)),
 ];
