@@ -9,6 +9,17 @@ export default defineConfig({
       'packages/*',
       'examples/plugin-squareplus',
       'examples/browser-wasm',
+      // The wasm backend's own tests again, with the relaxed-SIMD kernels
+      // (fused multiply-add) that Node 20 only enables behind a flag.
+      {
+        test: {
+          name: '@nn/backend-wasm (relaxed SIMD)',
+          root: 'packages/backend-wasm',
+          include: ['test/**/*.test.ts'],
+          execArgv: ['--experimental-wasm-relaxed-simd'],
+          testTimeout: 60_000,
+        },
+      },
       // The op suites again, with the wasm backend active. Every @nn package
       // resolves to its source so that tests and backend share one core.
       {

@@ -8,6 +8,7 @@
  * Every figure is the best of several runs after a warm-up.
  *
  *   npm run bench:wasm -w @nn/bench [-- --quick]
+ *   node --experimental-wasm-relaxed-simd src/wasm.mjs   (nn with fused multiply-adds)
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -18,7 +19,7 @@ import { lenet5, mlp } from '@nn/models';
 import { Adam } from '@nn/optim';
 import { noGrad } from '@nn/autograd';
 import * as nn from '@nn/tensor';
-import { setThreads, wasmPlugin } from '@nn/backend-wasm';
+import { relaxedSimdSupported, setThreads, wasmPlugin } from '@nn/backend-wasm';
 import { printTable } from './timing.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -176,6 +177,6 @@ for (const [key, label, unit, higherIsBetter] of rows) {
   const fmt = (v) => (typeof v === 'number' ? (v >= 100 ? Math.round(v) : v.toFixed(1)) : v);
   results.push([label, unit, fmt(one), fmt(two), fmt(theirs), ratio(one), ratio(two)]);
 }
-console.log(`nn wasm vs tfjs-backend-wasm 4.22 (1 thread under Node); node ${process.version}; best of ${runs} runs\n`);
+console.log(`nn wasm (${relaxedSimdSupported() ? 'relaxed SIMD' : 'baseline SIMD'}) vs tfjs-backend-wasm 4.22 (1 thread under Node); node ${process.version}; best of ${runs} runs\n`);
 printTable(['benchmark', 'unit', 'nn 1T', 'nn 2T', 'tfjs-wasm 1T', 'speed-up 1T', 'speed-up 2T vs tfjs 1T'], results);
 process.exit(0);

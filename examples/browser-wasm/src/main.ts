@@ -3,7 +3,7 @@
  * a LeNet-5 forward pass and one SGD training step. The test reads
  * `window.nnResult` and compares the backends.
  */
-import { getThreads, wasmPlugin } from '@nn/backend-wasm';
+import { getThreads, relaxedSimdSupported, wasmPlugin } from '@nn/backend-wasm';
 import { crossEntropy } from '@nn/layers-core';
 import { lenet5 } from '@nn/models';
 import { SGD } from '@nn/optim';
@@ -37,7 +37,7 @@ async function runOn(backend: 'cpu' | 'wasm') {
 async function main() {
   const cpu = await runOn('cpu');
   const wasm = await runOn('wasm');
-  const result = { crossOriginIsolated: globalThis.crossOriginIsolated === true, threads: getThreads(), cores: navigator.hardwareConcurrency, cpu, wasm };
+  const result = { crossOriginIsolated: globalThis.crossOriginIsolated === true, threads: getThreads(), cores: navigator.hardwareConcurrency, relaxedSimd: relaxedSimdSupported(), cpu, wasm };
   (globalThis as unknown as { nnResult: unknown }).nnResult = result;
   document.querySelector('#status')!.textContent = `done: wasm on ${result.threads} thread(s), cross-origin isolated: ${result.crossOriginIsolated}`;
   document.querySelector('#result')!.textContent = JSON.stringify(

@@ -9,7 +9,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 interface Run { product: number[]; logits: number[]; lossBefore: number; lossAfter: number }
-interface PageResult { error?: string; crossOriginIsolated: boolean; threads: number; cores: number; cpu: Run; wasm: Run }
+interface PageResult { error?: string; crossOriginIsolated: boolean; threads: number; cores: number; relaxedSimd: boolean; cpu: Run; wasm: Run }
 
 function maxDiff(a: number[], b: number[]): number {
   expect(a.length).toBe(b.length);
@@ -39,7 +39,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the wasm backend in headless Chromium', 
     await page.waitForFunction(() => (globalThis as unknown as { nnResult?: unknown }).nnResult !== undefined, undefined, { timeout: 90_000 });
     const r = (await page.evaluate(() => (globalThis as unknown as { nnResult: unknown }).nnResult)) as PageResult;
     expect(r.error).toBeUndefined();
-    console.log(`browser: ${r.threads} threads; cpu ${r.cpu.lossBefore} -> ${r.cpu.lossAfter}, wasm ${r.wasm.lossBefore} -> ${r.wasm.lossAfter}`);
+    console.log(`browser: ${r.threads} threads, relaxed SIMD ${r.relaxedSimd}; cpu ${r.cpu.lossBefore} -> ${r.cpu.lossAfter}, wasm ${r.wasm.lossBefore} -> ${r.wasm.lossAfter}`);
     expect(errors).toEqual([]);
     expect(r.crossOriginIsolated).toBe(true);
     expect(r.threads).toBe(r.cores); // one worker per core besides the page's thread

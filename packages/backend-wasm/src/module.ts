@@ -3,7 +3,7 @@
  * build embeds), its memory, and the typed view of its exports.
  * @module
  */
-import { plainWasm, sharedWasm } from './generated/kernels.js';
+import { plainRelaxedWasm, plainWasm, sharedRelaxedWasm, sharedWasm } from './generated/kernels.js';
 
 /** The kernels' exports (pointers and sizes are numbers; see assembly/). */
 export interface KernelExports {
@@ -53,12 +53,28 @@ export function sharedMemorySupported(): boolean {
   }
 }
 
-let modules: { shared?: WebAssembly.Module; plain?: WebAssembly.Module } = {};
+const modules = new Map<string, WebAssembly.Module>();
+let relaxed: boolean | undefined;
 
-/** The compiled module for a shared or a plain memory (compiled once, synchronously: it is small). */
+/**
+ * True where the engine accepts relaxed SIMD (the kernels then use fused
+ * multiply-adds): browsers ship it; Node 20 needs
+ * --experimental-wasm-relaxed-simd.
+ */
+export function relaxedSimdSupported(): boolean {
+  return (relaxed ??= WebAssembly.validate(decode(plainRelaxedWasm) as BufferSource));
+}
+
+/** The compiled module for a shared or a plain memory, relaxed SIMD where supported (compiled once, synchronously: it is small). */
 export function kernelModule(shared: boolean): WebAssembly.Module {
-  const key = shared ? 'shared' : 'plain';
-  return (modules[key] ??= new WebAssembly.Module(decode(shared ? sharedWasm : plainWasm) as BufferSource));
+  const useRelaxed = relaxedSimdSupported();
+  const key = `${shared ? 'shared' : 'plain'}${useRelaxed ? '-relaxed' : ''}`;
+  let m = modules.get(key);
+  if (m === undefined) {
+    const source = shared ? (useRelaxed ? sharedRelaxedWasm : sharedWasm) : useRelaxed ? plainRelaxedWasm : plainWasm;
+    modules.set(key, (m = new WebAssembly.Module(decode(source) as BufferSource)));
+  }
+  return m;
 }
 
 /** Instantiates the kernels over `memory`. */

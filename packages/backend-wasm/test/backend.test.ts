@@ -3,7 +3,7 @@ import { grad } from '@nn/autograd';
 import { conv2d } from '@nn/layers-conv';
 import * as nn from '@nn/tensor';
 import { coverage, createEngine, memory, REGISTRY_API_VERSION, setBackend, tensor, tidy, use, withEngine } from '@nn/tensor';
-import { getThreads, Heap, setThreads, sizeClass, WasmBackend, wasmBackend, WasmOutOfMemoryError, wasmPlugin } from '../src/index.js';
+import { getThreads, Heap, relaxedSimdSupported, setThreads, sizeClass, WasmBackend, wasmBackend, WasmOutOfMemoryError, wasmPlugin } from '../src/index.js';
 
 use(wasmPlugin);
 
@@ -103,6 +103,13 @@ describe('the wasm backend', () => {
     const worst = Math.max(...one.dw.map((v, i) => Math.abs(v - two.dw[i]!) / Math.max(1, Math.abs(v))));
     expect(worst).toBeLessThan(1e-5);
     for (const t of [a, b, x, k]) t.dispose();
+  });
+});
+
+describe('the kernel variant', () => {
+  it('uses relaxed SIMD exactly where the engine accepts it', () => {
+    // The relaxed-SIMD project runs these tests with --experimental-wasm-relaxed-simd; the plain one without.
+    expect(relaxedSimdSupported()).toBe(process.execArgv.includes('--experimental-wasm-relaxed-simd'));
   });
 });
 
