@@ -13,6 +13,7 @@ import { crossEntropy } from '@nn/layers-core';
 import { lenet5 } from '@nn/models';
 import { Adam } from '@nn/optim';
 import * as nn from '@nn/tensor';
+import { tfLenet5 } from './tf-models.mjs';
 import { minTime, printTable } from './timing.mjs';
 
 await tf.setBackend('cpu');
@@ -49,18 +50,7 @@ const ourStep = () => {
 const ourMs = minTime(ourStep, { runs: quick ? 3 : 10, warmup: 2 });
 
 // tfjs-layers: the same network (NHWC)
-const model = tf.sequential({
-  layers: [
-    tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
-    tf.layers.maxPooling2d({ poolSize: 2 }),
-    tf.layers.flatten(),
-    tf.layers.dense({ units: 120, activation: 'relu' }),
-    tf.layers.dense({ units: 84, activation: 'relu' }),
-    tf.layers.dense({ units: 10 }),
-  ],
-});
+const model = tfLenet5();
 model.compile({ optimizer: tf.train.adam(1e-3), loss: (t, logits) => tf.losses.softmaxCrossEntropy(t, logits) });
 const tx = tf.tensor4d(images, [batch, 28, 28, 1]), ty = tf.oneHot(tf.tensor1d(labels, 'int32'), 10);
 await model.trainOnBatch(tx, ty);

@@ -20,6 +20,7 @@ import { Adam } from '@nn/optim';
 import { noGrad } from '@nn/autograd';
 import * as nn from '@nn/tensor';
 import { relaxedSimdSupported, setThreads, wasmPlugin } from '@nn/backend-wasm';
+import { tfLenet5 } from './tf-models.mjs';
 import { printTable } from './timing.mjs';
 
 const quick = process.argv.includes('--quick');
@@ -95,20 +96,6 @@ const nnBench = {
 };
 
 // -------------------------------------------------------------- tfjs side
-function tfLenet() {
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: 'same', activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: 'relu' }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 120, activation: 'relu' }),
-      tf.layers.dense({ units: 84, activation: 'relu' }),
-      tf.layers.dense({ units: 10 }),
-    ],
-  });
-}
 const loss = (t, logits) => tf.losses.softmaxCrossEntropy(t, logits);
 
 const tfBench = {
@@ -134,12 +121,12 @@ const tfBench = {
     return (32 / (await bestMs(() => model.trainOnBatch(x, y), quick ? 2 : 5))) * 1000;
   },
   async lenetInfer() {
-    const model = tfLenet();
+    const model = tfLenet5();
     const x = tf.tensor4d(rand(784), [1, 28, 28, 1]);
     return 1000 * (await bestMs(() => tf.tidy(() => model.predict(x).dataSync()), 200, 50));
   },
   async lenetTrain() {
-    const model = tfLenet();
+    const model = tfLenet5();
     model.compile({ optimizer: tf.train.adam(1e-3), loss });
     const x = tf.tensor4d(rand(64 * 784), [64, 28, 28, 1]), y = tf.oneHot(tf.tensor1d(Int32Array.from({ length: 64 }, (_, i) => i % 10), 'int32'), 10);
     return (64 / (await bestMs(() => model.trainOnBatch(x, y), 5))) * 1000;

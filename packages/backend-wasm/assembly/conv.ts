@@ -25,6 +25,17 @@ import { gemm, GEMM_SCRATCH_BYTES } from './gemm';
   return load<i32>(geo + (<usize>i << 2));
 }
 
+// The output columns [lo, hi) whose input column ow·sw + shift lies inside [0, W).
+// @ts-ignore: decorator
+@inline function insideFrom(shift: i32, sw: i32, OW: i32): i32 {
+  return min(OW, shift >= 0 ? 0 : (-shift + sw - 1) / sw);
+}
+
+// @ts-ignore: decorator
+@inline function insideTo(shift: i32, sw: i32, W: i32, OW: i32): i32 {
+  return max(insideFrom(shift, sw, OW), min(OW, W - shift <= 0 ? 0 : (W - shift + sw - 1) / sw));
+}
+
 // cols[(c·KH + kh)·KW + kw][oh·OW + ow] = x[c, oh·sh − pt + kh·dh, ow·sw − pl + kw·dw] (0 outside)
 function im2col(x: usize, cg: i32, geo: usize, cols: usize): void {
   const H = g(geo, 1), W = g(geo, 2), KH = g(geo, 4), KW = g(geo, 5), OH = g(geo, 6), OW = g(geo, 7);
@@ -35,12 +46,7 @@ function im2col(x: usize, cg: i32, geo: usize, cols: usize): void {
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {
         const shift = kw * dw - pl;
-        // output columns whose input column ow·sw + shift lies inside [0, W)
-        let lo = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
-        if (lo > OW) lo = OW;
-        let hi = W - shift <= 0 ? 0 : (W - shift + sw - 1) / sw;
-        if (hi > OW) hi = OW;
-        if (hi < lo) hi = lo;
+        const lo = insideFrom(shift, sw, OW), hi = insideTo(shift, sw, W, OW);
         for (let oh = 0; oh < OH; oh++, row += <usize>OW << 2) {
           const ih = oh * sh - pt + kh * dh;
           if (ih < 0 || ih >= H) {
@@ -68,10 +74,7 @@ function col2im(cols: usize, cg: i32, geo: usize, dx: usize): void {
     for (let kh = 0; kh < KH; kh++) {
       for (let kw = 0; kw < KW; kw++) {
         const shift = kw * dw - pl;
-        let lo = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
-        if (lo > OW) lo = OW;
-        let hi = W - shift <= 0 ? 0 : (W - shift + sw - 1) / sw;
-        if (hi > OW) hi = OW;
+        const lo = insideFrom(shift, sw, OW), hi = insideTo(shift, sw, W, OW);
         for (let oh = 0; oh < OH; oh++, row += <usize>OW << 2) {
           const ih = oh * sh - pt + kh * dh;
           if (ih < 0 || ih >= H) continue;
