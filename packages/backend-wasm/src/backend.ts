@@ -24,6 +24,8 @@ export interface WasmBackendOptions {
   threads?: number;
   /** The memory's ceiling in bytes (default and maximum 4 GiB). */
   maxMemoryBytes?: number;
+  /** Use a shared memory (needed for threads); default: wherever SharedArrayBuffer works. `false` forces one thread on a plain memory. */
+  shared?: boolean;
 }
 
 const ARENA_BYTES = 4096;
@@ -59,14 +61,14 @@ export class WasmBackend implements Backend {
   private i32!: Int32Array;
 
   constructor(options: WasmBackendOptions = {}) {
-    this.shared = sharedMemorySupported();
+    this.shared = options.shared !== false && sharedMemorySupported();
     const maxBytes = Math.min(options.maxMemoryBytes ?? MAX_PAGES * 65536, MAX_PAGES * 65536);
     const memory = new WebAssembly.Memory({ initial: 256, maximum: Math.ceil(maxBytes / 65536), shared: this.shared });
     this.module = kernelModule(this.shared);
     this.k = instantiate(this.module, memory);
     this.heap = new Heap(memory, this.k.heapBase(), maxBytes);
     this.arena = this.heap.alloc(ARENA_BYTES);
-    this.ready = options.threads === 1 ? Promise.resolve() : this.setThreads(options.threads);
+    this.ready = options.threads === 1 || !this.shared ? Promise.resolve() : this.setThreads(options.threads);
     // A failed start leaves the backend single-threaded; setThreads reports it to whoever awaits it.
     this.ready.catch(() => undefined);
   }

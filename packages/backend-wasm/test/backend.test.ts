@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { grad } from '@nn/autograd';
 import { conv2d } from '@nn/layers-conv';
 import * as nn from '@nn/tensor';
@@ -79,6 +79,33 @@ describe('the wasm backend', () => {
       expect(err).toBeInstanceOf(WasmOutOfMemoryError);
       expect(err!.message).toMatch(/^wasm: out of memory allocating 67108864 bytes: .* MiB in live tensors, .* limit 32 MiB/);
       expect(ok.sum().item()).toBe(0); // still usable
+    });
+  });
+
+  it('runs on one thread over a plain memory where SharedArrayBuffer is missing', async () => {
+    const engine = createEngine({
+      name: 'plain-wasm',
+      apiVersion: REGISTRY_API_VERSION,
+      requires: [wasmPlugin],
+      backends: [{ name: 'wasm', priority: 2, create: () => new WasmBackend({ shared: false }) }],
+    });
+    const backend = engine.instance('wasm') as WasmBackend;
+    expect(backend.shared).toBe(false);
+    expect(backend.k.memory.buffer).toBeInstanceOf(ArrayBuffer);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    await backend.setThreads(2);
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/wasm threads need SharedArrayBuffer/));
+    warn.mockRestore();
+    expect(backend.threads).toBe(1);
+    withEngine(engine, () => {
+      void setBackend('wasm');
+      const a = nn.tensor([[1, 2], [3, 4]]), big = nn.ones([300, 300]);
+      expect(a.matmul(a).toArray()).toEqual([[7, 10], [15, 22]]);
+      expect(big.matmul(big).sum().item()).toBe(300 * 300 * 300);
+      // growing a plain memory detaches old views: values must survive it
+      const huge = nn.zeros([16 << 20]);
+      expect(a.add(1).toArray()).toEqual([[2, 3], [4, 5]]);
+      huge.dispose();
     });
   });
 
