@@ -65,6 +65,15 @@ function unaryScalar(op: i32, x: f32): f32 {
   }
 }
 
+// The vector loop of one unary op: inlined at each call below with a constant
+// `op`, so the switch in unaryVec folds away and each op gets its own loop.
+// @ts-ignore: decorator
+@inline function unaryLoop(op: i32, x: usize, o: usize, n: i32, p: f32): i32 {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(op, v128.load(x + (<usize>i << 2)), p));
+  return i;
+}
+
 /** o[i] = f(x[i]) for i < n; `p` is the op's parameter (leaky ReLU's slope, ELU's alpha). */
 export function unary(op: i32, x: usize, o: usize, n: i32, p: f32): void {
   if (op >= LOG) {
@@ -72,9 +81,23 @@ export function unary(op: i32, x: usize, o: usize, n: i32, p: f32): void {
     return;
   }
   let i = 0;
-  // The switch inside unaryVec tests a loop-invariant value: branch
-  // prediction makes it free next to a vector load and store.
-  for (; i + 4 <= n; i += 4) v128.store(o + (<usize>i << 2), unaryVec(op, v128.load(x + (<usize>i << 2)), p));
+  switch (op) {
+    case NEG: i = unaryLoop(NEG, x, o, n, p); break;
+    case ABS: i = unaryLoop(ABS, x, o, n, p); break;
+    case SQRT: i = unaryLoop(SQRT, x, o, n, p); break;
+    case RSQRT: i = unaryLoop(RSQRT, x, o, n, p); break;
+    case RELU: i = unaryLoop(RELU, x, o, n, p); break;
+    case FLOOR: i = unaryLoop(FLOOR, x, o, n, p); break;
+    case CEIL: i = unaryLoop(CEIL, x, o, n, p); break;
+    case ROUND: i = unaryLoop(ROUND, x, o, n, p); break;
+    case EXP: i = unaryLoop(EXP, x, o, n, p); break;
+    case SIGMOID: i = unaryLoop(SIGMOID, x, o, n, p); break;
+    case TANH: i = unaryLoop(TANH, x, o, n, p); break;
+    case LEAKY_RELU: i = unaryLoop(LEAKY_RELU, x, o, n, p); break;
+    case ELU: i = unaryLoop(ELU, x, o, n, p); break;
+    case GELU_TANH: i = unaryLoop(GELU_TANH, x, o, n, p); break;
+    default: i = unaryLoop(GELU_ERF, x, o, n, p);
+  }
   if (i < n) {
     // The tail goes through the vector path too (one lane-padded vector), so
     // every element gets the same arithmetic.
@@ -116,28 +139,42 @@ function binaryScalar(op: i32, a: f32, b: f32): f32 {
   }
 }
 
+// The vector loops of one binary op over contiguous or scalar operands,
+// inlined with a constant `op` (see unaryLoop). Returns the elements done.
+// @ts-ignore: decorator
+@inline function binaryLoop(op: i32, a: usize, as: i32, b: usize, bs: i32, o: usize, n: i32): i32 {
+  let k = 0;
+  if (as == 1 && bs == 1) {
+    for (; k + 4 <= n; k += 4) {
+      const off = <usize>k << 2;
+      v128.store(o + off, binaryVec(op, v128.load(a + off), v128.load(b + off)));
+    }
+  } else if (as == 1 && bs == 0) {
+    const vb = v128.load32_splat(b);
+    for (; k + 4 <= n; k += 4) {
+      const off = <usize>k << 2;
+      v128.store(o + off, binaryVec(op, v128.load(a + off), vb));
+    }
+  } else if (as == 0 && bs == 1) {
+    const va = v128.load32_splat(a);
+    for (; k + 4 <= n; k += 4) {
+      const off = <usize>k << 2;
+      v128.store(o + off, binaryVec(op, va, v128.load(b + off)));
+    }
+  }
+  return k;
+}
+
 /** o[k] = f(a[k * as], b[k * bs]) for k < n (strides in elements). */
 export function binary(op: i32, a: usize, as: i32, b: usize, bs: i32, o: usize, n: i32): void {
   let k = 0;
-  if (op != POW) {
-    if (as == 1 && bs == 1) {
-      for (; k + 4 <= n; k += 4) {
-        const off = <usize>k << 2;
-        v128.store(o + off, binaryVec(op, v128.load(a + off), v128.load(b + off)));
-      }
-    } else if (as == 1 && bs == 0) {
-      const vb = v128.load32_splat(b);
-      for (; k + 4 <= n; k += 4) {
-        const off = <usize>k << 2;
-        v128.store(o + off, binaryVec(op, v128.load(a + off), vb));
-      }
-    } else if (as == 0 && bs == 1) {
-      const va = v128.load32_splat(a);
-      for (; k + 4 <= n; k += 4) {
-        const off = <usize>k << 2;
-        v128.store(o + off, binaryVec(op, va, v128.load(b + off)));
-      }
-    }
+  switch (op) {
+    case ADD: k = binaryLoop(ADD, a, as, b, bs, o, n); break;
+    case SUB: k = binaryLoop(SUB, a, as, b, bs, o, n); break;
+    case MUL: k = binaryLoop(MUL, a, as, b, bs, o, n); break;
+    case DIV: k = binaryLoop(DIV, a, as, b, bs, o, n); break;
+    case MAX: k = binaryLoop(MAX, a, as, b, bs, o, n); break;
+    case MIN: k = binaryLoop(MIN, a, as, b, bs, o, n); break;
   }
   for (; k < n; k++) {
     const x = load<f32>(a + (<usize>(k * as) << 2));

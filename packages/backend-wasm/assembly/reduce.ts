@@ -32,6 +32,17 @@ function identity(op: i32): f32 {
 
 /** o[i, j] = reduce_k x[i, k, j] for x of shape [outer, r, inner]. */
 export function reduce(op: i32, x: usize, o: usize, outer: i32, r: i32, inner: i32): void {
+  // One copy of the loops per op (inlined with a constant op, so `combine` folds).
+  switch (op) {
+    case SUM: reduceLoops(SUM, x, o, outer, r, inner); break;
+    case MAX: reduceLoops(MAX, x, o, outer, r, inner); break;
+    case MIN: reduceLoops(MIN, x, o, outer, r, inner); break;
+    default: reduceLoops(PROD, x, o, outer, r, inner);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function reduceLoops(op: i32, x: usize, o: usize, outer: i32, r: i32, inner: i32): void {
   const id = identity(op);
   if (inner == 1) {
     for (let i = 0; i < outer; i++) {
