@@ -4,7 +4,7 @@
  * assembly/ with SIMD, and a worker pool for the big ones.
  * @module
  */
-import { allocArray, type Backend, BackendError, bytesPerElement, type DType, type Shape, type TypedArray } from '@nn/tensor';
+import { allocArray, type Backend, BackendError, bytesPerElement, type DType, type TypedArray } from '@nn/tensor';
 import { Heap } from './heap.js';
 import { instantiate, kernelModule, type KernelExports, MAX_PAGES, sharedMemorySupported } from './module.js';
 import { CONTROL_BYTES } from './protocol.js';
@@ -209,9 +209,4 @@ export function splitRange(total: number, parts: number, t: number, align = 1): 
   const lo = Math.floor((units * t) / parts) * align;
   const hi = Math.min(total, Math.floor((units * (t + 1)) / parts) * align);
   return [Math.min(lo, total), hi];
-}
-
-/** Shapes' element counts (for kernels). */
-export function count(shape: Shape): number {
-  return shape.reduce((a, b) => a * b, 1);
 }

@@ -8,7 +8,7 @@
  */
 import { BackendError } from '@nn/tensor';
 import type { KernelExports } from './module.js';
-import { ARGS_OFFSET, CONTROL_BYTES, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, SEQ, SPIN, THREAD_KERNELS, type ThreadKernel, type WorkerInit } from './protocol.js';
+import { ARGS_OFFSET, DONE, FAILED, KERNEL, MAX_ARGS, NARGS, SEQ, SPIN, THREAD_KERNELS, type ThreadKernel, type WorkerInit } from './protocol.js';
 
 interface WorkerHandle {
   terminate(): unknown;
@@ -135,4 +135,3 @@ export class ThreadPool {
   }
 }
 
-export { CONTROL_BYTES };

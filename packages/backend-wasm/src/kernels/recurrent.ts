@@ -4,7 +4,7 @@
  * them by name). float64 runs on the host.
  * @module
  */
-import type { KernelDef, TensorInfo } from '@nn/tensor';
+import { type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 import { runOnHost } from './host.js';
 
@@ -18,7 +18,7 @@ function fusedKernel(op: string, call: (be: WasmBackend, ptrs: number[], B: numb
     run(inputs, attrs, ctx) {
       if (inputs[0]!.dtype !== 'float32') return runOnHost(op, inputs, attrs, ctx);
       const be = ctx.backend as WasmBackend;
-      const outs = ctx.outputs.map((m) => be.alloc(m.dtype, m.shape.reduce((a, b) => a * b, 1)));
+      const outs = ctx.outputs.map((m) => be.alloc(m.dtype, sizeOf(m.shape)));
       const [B, H] = hiddenOf(inputs);
       if (B * H > 0) call(be, [...inputs.map(ptr), ...outs.map((o) => o.ptr)], B, H);
       return outs;
