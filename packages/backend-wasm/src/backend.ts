@@ -62,8 +62,7 @@ export class WasmBackend implements Backend {
 
   constructor(options: WasmBackendOptions = {}) {
     this.shared = options.shared !== false && sharedMemorySupported();
-    const maxBytes = Math.min(options.maxMemoryBytes ?? MAX_PAGES * 65536, MAX_PAGES * 65536);
-    const memory = new WebAssembly.Memory({ initial: 256, maximum: Math.ceil(maxBytes / 65536), shared: this.shared });
+    const { memory, maxBytes } = createMemory(Math.min(options.maxMemoryBytes ?? MAX_PAGES * 65536, MAX_PAGES * 65536), this.shared);
     this.module = kernelModule(this.shared);
     this.k = instantiate(this.module, memory);
     this.heap = new Heap(memory, this.k.heapBase(), maxBytes);
@@ -200,6 +199,23 @@ export class WasmBackend implements Backend {
       return;
     }
     this.pool.run(kernel, Array.from({ length: n }, (_, t) => argsOf(t, n)));
+  }
+}
+
+/**
+ * A memory of 16 MiB that may grow to `maxBytes`. A shared memory reserves
+ * address space for its maximum up front, which a 32-bit or constrained
+ * browser may refuse: the ceiling is then halved until it is granted.
+ */
+function createMemory(maxBytes: number, shared: boolean): { memory: WebAssembly.Memory; maxBytes: number } {
+  let pages = Math.max(256, Math.ceil(maxBytes / 65536));
+  for (;;) {
+    try {
+      return { memory: new WebAssembly.Memory({ initial: 256, maximum: pages, shared }), maxBytes: pages * 65536 };
+    } catch (e) {
+      if (pages <= 1024) throw new BackendError(`wasm: could not reserve a ${shared ? 'shared ' : ''}memory of ${pages * 64} KiB: ${(e as Error).message}`);
+      pages = Math.floor(pages / 2);
+    }
   }
 }
 
