@@ -6,16 +6,25 @@ import { gemm, GEMM_SCRATCH_BYTES } from './gemm';
 // the engine, which cost more than the 20-odd floats of an image row.
 // @ts-ignore: decorator
 @inline function copyFloats(dst: usize, src: usize, n: i32): void {
+  if (n < 4) {
+    for (let k = 0; k < n; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
+    return;
+  }
   let k = 0;
   for (; k + 4 <= n; k += 4) v128.store(dst + (<usize>k << 2), v128.load(src + (<usize>k << 2)));
-  for (; k < n; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
+  // the tail as one vector ending at the last element (it rewrites a few with the same values)
+  if (k < n) v128.store(dst + (<usize>(n - 4) << 2), v128.load(src + (<usize>(n - 4) << 2)));
 }
 
 // @ts-ignore: decorator
 @inline function zeroFloats(dst: usize, n: i32): void {
+  if (n < 4) {
+    for (let k = 0; k < n; k++) store<f32>(dst + (<usize>k << 2), 0);
+    return;
+  }
   let k = 0;
   for (; k + 4 <= n; k += 4) v128.store(dst + (<usize>k << 2), f32x4.splat(0));
-  for (; k < n; k++) store<f32>(dst + (<usize>k << 2), 0);
+  if (k < n) v128.store(dst + (<usize>(n - 4) << 2), f32x4.splat(0));
 }
 
 // Geometry, an i32 array in memory:
