@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+// NN_WASM_DEBUG=1 keeps function names, so CPU profiles name the kernels.
 const debug = process.env.NN_WASM_DEBUG ? ['--debug'] : [];
 const common = [...debug, 'assembly/index.ts', '--enable', 'simd', '--runtime', 'stub', '-O3', '--noAssert', '--use', 'abort=', '--importMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
 const memories = { shared: ['--enable', 'threads', '--sharedMemory'], plain: [] };
