@@ -44,8 +44,8 @@ export {
 export type { Backend, BackendDef, TensorInfo, TensorMeta } from './backend.js';
 export { corePlugin } from './core-plugin.js';
 export { CpuBackend, cpuBackendDef } from './cpu/backend.js';
-export { gemm } from './cpu/matmul.js';
+export { gemm, batchOffsets } from './cpu/matmul.js';
 export * from './errors.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes, allocArray, bytesPerElement } from './dtype.js';
-export { type Shape, type RowPlan, sizeOf, stridesOf, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual, rowPlan, forEachRow } from './shape.js';
+export { type Shape, type RowPlan, sizeOf, stridesOf, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual, rowPlan, forEachRow, broadcastStrides, reductionLayout, type ReductionLayout } from './shape.js';
 export { formatTensor } from './format.js';

@@ -103,19 +103,22 @@ export interface RowPlan {
   readonly outerStrides: readonly (readonly number[])[];
 }
 
+/** The strides (in elements) of a row-major tensor of shape `own` seen as broadcast to `outShape`: 0 along broadcast dims. */
+export function broadcastStrides(own: Shape, outShape: Shape): number[] {
+  const rank = outShape.length;
+  const strides = stridesOf(own);
+  const st = new Array<number>(rank).fill(0);
+  for (let i = 0; i < own.length; i++) {
+    const o = rank - own.length + i;
+    st[o] = own[i] === 1 && outShape[o] !== 1 ? 0 : strides[i]!;
+  }
+  return st;
+}
+
 /** Builds a {@link RowPlan} for operands of the given shapes broadcast to `outShape`. */
 export function rowPlan(outShape: Shape, operandShapes: readonly Shape[]): RowPlan {
   const rank = outShape.length;
-  // Each operand's strides over the output dims (0 where it is broadcast).
-  const strides = operandShapes.map((s) => {
-    const own = stridesOf(s);
-    const st = new Array<number>(rank).fill(0);
-    for (let i = 0; i < s.length; i++) {
-      const o = rank - s.length + i;
-      st[o] = s[i] === 1 && outShape[o] !== 1 ? 0 : own[i]!;
-    }
-    return st;
-  });
+  const strides = operandShapes.map((s) => broadcastStrides(s, outShape));
   const dims: number[] = [];
   const dimStrides: number[][] = operandShapes.map(() => []);
   for (let i = 0; i < rank; i++) {
@@ -161,4 +164,30 @@ export function forEachRow(plan: RowPlan, row: (offsets: number[], outOffset: nu
       for (let k = 0; k < nOps; k++) offsets[k]! -= outerStrides[k]![d]! * (outerShape[d]! - 1);
     }
   }
+}
+
+/** How a reduction over sorted `axes` sees its input: as [outer, reduced, inner], after `perm` when given. */
+export interface ReductionLayout {
+  readonly outer: number;
+  readonly reduced: number;
+  readonly inner: number;
+  /** The transposition that moves scattered reduced axes to the end (then inner is 1); absent when none is needed. */
+  readonly perm?: number[];
+}
+
+/**
+ * Lays a reduction out as [outer, reduced, inner]: contiguous reduced axes
+ * are read in place; scattered ones need the input transposed by `perm`
+ * (kept axes first) so that the reduced ones come last.
+ */
+export function reductionLayout(shape: Shape, axes: readonly number[]): ReductionLayout {
+  const reduced = sizeOf(axes.map((a) => shape[a]!));
+  const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
+  if (contiguous && axes.length > 0) {
+    return { outer: sizeOf(shape.slice(0, axes[0])), reduced, inner: sizeOf(shape.slice(axes[axes.length - 1]! + 1)) };
+  }
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const perm = [...kept, ...axes];
+  const outer = sizeOf(kept.map((k) => shape[k]!));
+  return perm.every((p, i) => p === i) ? { outer, reduced, inner: 1 } : { outer, reduced, inner: 1, perm };
 }

@@ -4,7 +4,7 @@
  * clone copies bytes.
  * @module
  */
-import { bytesPerElement, type DType, type KernelDef, type SliceAttrs, type SliceScatterAttrs, sizeOf, stridesOf } from '@nn/tensor';
+import { broadcastStrides, bytesPerElement, type DType, type KernelDef, type SliceAttrs, type SliceScatterAttrs, sizeOf, stridesOf } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 
 const SHIFT: Record<DType, number> = { bool: 0, int32: 2, float32: 2, float64: 3 };
@@ -64,10 +64,7 @@ const broadcastToKernel: KernelDef<{ shape: number[] }> = {
   run([x], { shape }, { backend, outputs }) {
     const be = backend as WasmBackend;
     const o = be.alloc(outputs[0]!.dtype, sizeOf(shape));
-    const own = stridesOf(x!.shape);
-    const lead = shape.length - x!.shape.length;
-    const strides = shape.map((_, i) => (i < lead || x!.shape[i - lead] === 1 ? 0 : own[i - lead]!));
-    stridedCopy(be, x!.dtype, shape, data(x!.data).ptr, 0, strides, o.ptr, 0, stridesOf(shape));
+    stridedCopy(be, x!.dtype, shape, data(x!.data).ptr, 0, broadcastStrides(x!.shape, shape), o.ptr, 0, stridesOf(shape));
     return [o];
   },
 };

@@ -5,31 +5,12 @@
  * scratch. Other dtypes run on the host.
  * @module
  */
-import { type KernelDef, type MatmulAttrs, sizeOf, stridesOf } from '@nn/tensor';
+import { batchOffsets, type KernelDef, type MatmulAttrs, sizeOf } from '@nn/tensor';
 import { splitRange, type WasmBackend, type WasmData } from '../backend.js';
 import { runOnHost } from './host.js';
 
 /** Below this many multiply-adds a product runs on one thread (a pool round trip costs about 10 µs). */
 const PARALLEL_MACS = 1 << 18;
-
-/** Offsets (in matrices) of each operand for every index of the broadcast batch shape. */
-function batchOffsets(batch: readonly number[], own: readonly number[]): number[] {
-  const total = sizeOf(batch);
-  const ownStrides = stridesOf(own);
-  const lead = batch.length - own.length;
-  const idx = new Array<number>(batch.length).fill(0);
-  const offsets: number[] = [];
-  for (let t = 0; t < total; t++) {
-    let off = 0;
-    for (let d = lead; d < batch.length; d++) if (own[d - lead] !== 1) off += idx[d]! * ownStrides[d - lead]!;
-    offsets.push(off);
-    for (let d = batch.length - 1; d >= 0; d--) {
-      if (++idx[d]! < batch[d]!) break;
-      idx[d] = 0;
-    }
-  }
-  return offsets;
-}
 
 /** Below this many rows of op(A), B is read in place rather than packed (batch-1 inference). */
 const FEW_ROWS = 4;

@@ -4,7 +4,7 @@
  * strided copy. Other dtypes run on the host.
  * @module
  */
-import { type KernelDef, type ReduceAttrs, type ReduceOp, sizeOf, stridesOf } from '@nn/tensor';
+import { type KernelDef, type ReduceAttrs, type ReduceOp, reductionLayout, sizeOf, stridesOf } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 import { runOnHost } from './host.js';
 import { stridedCopy } from './layout.js';
@@ -21,30 +21,17 @@ function reduceKernel(op: ReduceOp): KernelDef<ReduceAttrs> {
       if (x!.dtype !== 'float32') return runOnHost(op, inputs, attrs, ctx);
       const be = ctx.backend as WasmBackend;
       const shape = x!.shape;
-      const axes = attrs.axes;
       const o = be.alloc('float32', sizeOf(ctx.outputs[0]!.shape));
-      const reduced = sizeOf(axes.map((a) => shape[a]!));
-      let src = (x!.data as WasmData).ptr;
-      let outer: number, inner: number, temp = 0;
-      const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
-      if (axes.length === 0) {
-        outer = sizeOf(shape);
-        inner = 1;
-      } else if (contiguous) {
-        outer = sizeOf(shape.slice(0, axes[0]));
-        inner = sizeOf(shape.slice(axes[axes.length - 1]! + 1));
-      } else {
-        const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-        const perm = [...kept, ...axes];
+      const { outer, reduced, inner, perm } = reductionLayout(shape, attrs.axes);
+      let src = (x!.data as WasmData).ptr, temp = 0;
+      if (perm !== undefined) {
         const strides = stridesOf(shape);
         const permuted = perm.map((p) => shape[p]!);
         temp = be.temp(sizeOf(shape) * 4);
         stridedCopy(be, 'float32', permuted, src, 0, perm.map((p) => strides[p]!), temp, 0, stridesOf(permuted));
         src = temp;
-        outer = sizeOf(kept.map((k) => shape[k]!));
-        inner = 1;
       }
-      if (o.bytes > 0) be.k.reduce(CODES[op], src, o.ptr, outer, axes.length === 0 ? 1 : reduced, inner);
+      if (o.bytes > 0) be.k.reduce(CODES[op], src, o.ptr, outer, reduced, inner);
       if (temp !== 0) be.freeTemp(temp, sizeOf(shape) * 4);
       return [o];
     },

@@ -5,7 +5,7 @@
 import { allocArray, type TypedArray } from '../dtype.js';
 import type { SliceAttrs, SliceScatterAttrs } from '../ops/layout.js';
 import type { KernelDef } from '../registry.js';
-import { sizeOf, stridesOf } from '../shape.js';
+import { broadcastStrides, sizeOf, stridesOf } from '../shape.js';
 import { stridedCopy, stridedScatter } from './strided.js';
 
 type A = TypedArray;
@@ -30,10 +30,7 @@ const broadcastToKernel: KernelDef<{ shape: number[] }> = {
   backend: 'cpu',
   run([x], { shape }, { outputs }) {
     const o = allocArray(outputs[0]!.dtype, sizeOf(shape));
-    const own = stridesOf(x!.shape);
-    const lead = shape.length - x!.shape.length;
-    const strides = shape.map((d, i) => (i < lead || x!.shape[i - lead] === 1 ? 0 : own[i - lead]!));
-    stridedCopy(x!.data as A, 0, strides, shape, o);
+    stridedCopy(x!.data as A, 0, broadcastStrides(x!.shape, shape), shape, o);
     return [o];
   },
 };

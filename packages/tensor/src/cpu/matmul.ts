@@ -105,8 +105,8 @@ export function gemm(a: A, aOff: number, transA: boolean, b: A, bOff: number, tr
   }
 }
 
-/** Offsets (in matrices) of each operand for every batch index of the broadcast batch shape. */
-function batchOffsets(batch: readonly number[], own: readonly number[]): Int32Array {
+/** Offsets (in matrices) of an operand with batch dims `own` for every index of the broadcast batch shape (shared by backends' matmul kernels). */
+export function batchOffsets(batch: readonly number[], own: readonly number[]): Int32Array {
   const total = sizeOf(batch);
   const offsets = new Int32Array(total);
   const ownStrides = stridesOf(own);

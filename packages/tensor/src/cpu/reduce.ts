@@ -7,25 +7,19 @@
 import { allocArray, dtypeOfArray, type TypedArray } from '../dtype.js';
 import type { ArgReduceAttrs, ReduceAttrs, ReduceOp } from '../ops/reduce.js';
 import type { KernelDef } from '../registry.js';
-import { sizeOf, stridesOf } from '../shape.js';
+import { reductionLayout, sizeOf, stridesOf } from '../shape.js';
 import { stridedCopy } from './strided.js';
 
 type A = TypedArray;
 
 /** Lays `x` out as `[outer, reduced, inner]` for the given sorted axes, transposing when they are not contiguous. */
 function asBlocks(x: A, shape: readonly number[], axes: readonly number[]): { values: A; outer: number; reduced: number; inner: number } {
-  const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1]! + 1);
-  const reduced = sizeOf(axes.map((a) => shape[a]!));
-  if (contiguous && axes.length > 0) {
-    const first = axes[0]!, last = axes[axes.length - 1]!;
-    return { values: x, outer: sizeOf(shape.slice(0, first)), reduced, inner: sizeOf(shape.slice(last + 1)) };
-  }
-  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const perm = [...kept, ...axes];
+  const { outer, reduced, inner, perm } = reductionLayout(shape, axes);
+  if (perm === undefined) return { values: x, outer, reduced, inner };
   const strides = stridesOf(shape);
   const values = allocArray(dtypeOfArray(x)!, x.length);
   stridedCopy(x, 0, perm.map((p) => strides[p]!), perm.map((p) => shape[p]!), values);
-  return { values, outer: sizeOf(kept.map((k) => shape[k]!)), reduced, inner: 1 };
+  return { values, outer, reduced, inner };
 }
 
 type BlockLoop = (x: A, o: A, outer: number, r: number, inner: number) => void;
