@@ -4,10 +4,11 @@
  * training/evaluation behaviour where it differs.
  * @module
  */
-import { full, type Tensor, ValueError } from '@nn/tensor';
+import { full, type FusedActivation, type Tensor, ValueError } from '@nn/tensor';
 import { Linear, Module, Parameter } from '@nn/layers-core';
 import * as F from './functional.js';
 import { type NoisyKind, noisyActivation } from './noisy.js';
+import { ensureActivations } from './plugin.js';
 
 /** A module around a stateless function. */
 abstract class Stateless extends Module {
@@ -20,24 +21,29 @@ abstract class Stateless extends Module {
 /** ReLU. */
 export class ReLU extends Stateless {
   protected apply(x: Tensor) { return F.relu(x); }
+  override fusedActivation(): FusedActivation { return { op: 'relu' }; }
 }
 /** Logistic sigmoid. */
 export class Sigmoid extends Stateless {
   protected apply(x: Tensor) { return F.sigmoid(x); }
+  override fusedActivation(): FusedActivation { return { op: 'sigmoid' }; }
 }
 /** Hyperbolic tangent. */
 export class Tanh extends Stateless {
   protected apply(x: Tensor) { return F.tanh(x); }
+  override fusedActivation(): FusedActivation { return { op: 'tanh' }; }
 }
 /** Leaky ReLU with a fixed slope. */
 export class LeakyReLU extends Stateless {
   constructor(readonly negativeSlope = 0.01) { super(); }
   protected apply(x: Tensor) { return F.leakyRelu(x, this.negativeSlope); }
+  override fusedActivation(): FusedActivation { ensureActivations(); return { op: 'leakyRelu', attrs: { slope: this.negativeSlope } }; }
 }
 /** ELU(α). */
 export class ELU extends Stateless {
   constructor(readonly alpha = 1) { super(); }
   protected apply(x: Tensor) { return F.elu(x, this.alpha); }
+  override fusedActivation(): FusedActivation | undefined { ensureActivations(); return this.alpha >= 0 ? { op: 'elu', attrs: { alpha: this.alpha } } : undefined; }
 }
 /** SELU. */
 export class SELU extends Stateless {
@@ -47,6 +53,7 @@ export class SELU extends Stateless {
 export class GELU extends Stateless {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') { super(); }
   protected apply(x: Tensor) { return F.gelu(x, { approximate: this.approximate }); }
+  override fusedActivation(): FusedActivation { ensureActivations(); return { op: 'gelu', attrs: { approximate: this.approximate === 'tanh' ? 1 : 0 } }; }
 }
 /** SiLU / swish. */
 export class SiLU extends Stateless {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { grad, requiresGrad } from '@nn/autograd';
-import { crossEntropy, mseLoss } from '@nn/layers-core';
+import { grad, noGrad, requiresGrad } from '@nn/autograd';
+import { crossEntropy, Linear, mseLoss, Sequential } from '@nn/layers-core';
 import { SGD } from '@nn/optim';
 import { linspace, manualSeed, randn, tensor, tidy, type Tensor } from '@nn/tensor';
 import * as A from '../src/index.js';
@@ -169,5 +169,24 @@ describe('softmax stability and step-like gradients', () => {
     const w = requiresGrad(tensor([1, -1]));
     tidy(() => new A.CReLU().forward(w).sum().backward());
     expect(values(w.grad!)).toEqual([1, -1]);
+  });
+});
+
+describe('activation modules fuse into the layer before them', () => {
+  it('a Linear followed by each fusable activation gives what the two modules give one by one', () => {
+    manualSeed(4);
+    const fusable = [new A.ReLU(), new A.Sigmoid(), new A.Tanh(), new A.LeakyReLU(0.2), new A.ELU(0.7), new A.GELU(), new A.GELU('tanh')];
+    for (const act of fusable) {
+      expect(act.fusedActivation(), act.constructor.name).toBeDefined();
+      const net = new Sequential(new Linear(5, 4), act);
+      const x = randn([3, 5]);
+      const fused = values(noGrad(() => net.forward(x)));
+      const plain = values(act.forward(net.layers[0]!.forward(x)));
+      fused.forEach((v, i) => expect(v, `${act.constructor.name} element ${i}`).toBeCloseTo(plain[i]!, 6));
+    }
+  });
+
+  it('activations that are not one pointwise op, or are random in training, do not offer themselves', () => {
+    for (const act of [new A.PReLU(1), new A.Softplus(), new A.SiLU(), new A.RReLU(), new A.ELU(-1)]) expect(act.fusedActivation(), act.constructor.name).toBeUndefined();
   });
 });

@@ -16,6 +16,22 @@ function dotRows(x: usize, b: usize, c: usize, K: i32, n0: i32, n1: i32, accumul
     const b0 = b + <usize>j * rowBytes, b1 = b0 + rowBytes, b2 = b1 + rowBytes, b3 = b2 + rowBytes;
     let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
     let k = 0;
+    // Two sums per row, over alternate vectors: the adds of one chain wait
+    // on each other, so one chain per row would leave the units idle.
+    let t0 = f32x4.splat(0), t1 = f32x4.splat(0), t2 = f32x4.splat(0), t3 = f32x4.splat(0);
+    for (; k + 8 <= K; k += 8) {
+      const off = <usize>k << 2;
+      const xv = v128.load(x + off), xw = v128.load(x + off, 16);
+      s0 = f32x4.add(s0, f32x4.mul(xv, v128.load(b0 + off)));
+      s1 = f32x4.add(s1, f32x4.mul(xv, v128.load(b1 + off)));
+      s2 = f32x4.add(s2, f32x4.mul(xv, v128.load(b2 + off)));
+      s3 = f32x4.add(s3, f32x4.mul(xv, v128.load(b3 + off)));
+      t0 = f32x4.add(t0, f32x4.mul(xw, v128.load(b0 + off, 16)));
+      t1 = f32x4.add(t1, f32x4.mul(xw, v128.load(b1 + off, 16)));
+      t2 = f32x4.add(t2, f32x4.mul(xw, v128.load(b2 + off, 16)));
+      t3 = f32x4.add(t3, f32x4.mul(xw, v128.load(b3 + off, 16)));
+    }
+    s0 = f32x4.add(s0, t0); s1 = f32x4.add(s1, t1); s2 = f32x4.add(s2, t2); s3 = f32x4.add(s3, t3);
     for (; k + 4 <= K; k += 4) {
       const off = <usize>k << 2;
       const xv = v128.load(x + off);

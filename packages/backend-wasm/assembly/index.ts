@@ -7,6 +7,7 @@ export { unary, binary, compare } from './elementwise';
 export { reduce } from './reduce';
 export { copyStrided, fill32 } from './copy';
 export { softmax } from './softmax';
+export { biasRows, biasPlanes } from './epilogue';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, convScratchBytes } from './conv';
 
 /** The first byte TypeScript may allocate (past static data). */

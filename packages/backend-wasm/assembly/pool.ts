@@ -27,6 +27,50 @@
   return f32x4.replace_lane(v, 3, load<f32>(p + 3 * s));
 }
 
+// Lanes where v replaces the running maximum: larger, or NaN; a NaN held stays.
+// @ts-ignore: decorator
+@inline function takes4(v: v128, best: v128): v128 {
+  return v128.and(v128.or(f32x4.gt(v, best), f32x4.ne(v, v)), f32x4.eq(best, best));
+}
+
+// 2x2 windows with stride 2 and no padding (LeNet's, VGG's): four outputs
+// from two rows of eight inputs, split into even and odd columns.
+function maxPool2x2(x: usize, y: usize, idx: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  const lanes = i32x4(0, 2, 4, 6);
+  for (let p = 0; p < planes; p++) {
+    const base = x + (<usize>(p * H * W) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const out = <usize>((p * OH + oh) * OW) << 2;
+      for (let ow = 0; ow < OW; ow += 4) {
+        // the last group overlaps the one before: recomputed outputs come out the same
+        const at0 = min(ow, OW - 4);
+        const q0 = 2 * oh * W + 2 * at0;
+        const r0 = base + (<usize>q0 << 2), r1 = r0 + (<usize>W << 2);
+        const a = v128.load(r0), b = v128.load(r0, 16), c = v128.load(r1), d = v128.load(r1, 16);
+        const q = i32x4.add(i32x4.splat(q0), lanes);
+        // window order (0,0), (0,1), (1,0), (1,1): the first maximum wins
+        let best = v128.shuffle<f32>(a, b, 0, 2, 4, 6);
+        let at = q;
+        let v = v128.shuffle<f32>(a, b, 1, 3, 5, 7);
+        let t = takes4(v, best);
+        best = v128.bitselect(v, best, t);
+        at = v128.bitselect(i32x4.add(q, i32x4.splat(1)), at, t);
+        v = v128.shuffle<f32>(c, d, 0, 2, 4, 6);
+        t = takes4(v, best);
+        best = v128.bitselect(v, best, t);
+        at = v128.bitselect(i32x4.add(q, i32x4.splat(W)), at, t);
+        v = v128.shuffle<f32>(c, d, 1, 3, 5, 7);
+        t = takes4(v, best);
+        best = v128.bitselect(v, best, t);
+        at = v128.bitselect(i32x4.add(q, i32x4.splat(W + 1)), at, t);
+        const o = out + (<usize>at0 << 2);
+        v128.store(y + o, best);
+        v128.store(idx + o, at);
+      }
+    }
+  }
+}
+
 /**
  * y, idx [planes, OH, OW] = max and flat argmax (ih·W + iw) of each window.
  * Windows wholly inside the row run four at a time, one per SIMD lane.
@@ -34,6 +78,10 @@
 export function maxPool2d(x: usize, y: usize, idx: usize, geo: usize): void {
   const planes = g(geo, 0), H = g(geo, 1), W = g(geo, 2), OH = g(geo, 3), OW = g(geo, 4), KH = g(geo, 5), KW = g(geo, 6);
   const sh = g(geo, 7), sw = g(geo, 8), pt = g(geo, 9), pl = g(geo, 10), dh = g(geo, 11), dw = g(geo, 12);
+  if (KH == 2 && KW == 2 && sh == 2 && sw == 2 && pt == 0 && pl == 0 && dh == 1 && dw == 1 && OW >= 4 && 2 * OH <= H && 2 * OW <= W) {
+    maxPool2x2(x, y, idx, planes, H, W, OH, OW);
+    return;
+  }
   // output columns whose whole window lies inside [0, W)
   let in0 = (pl + sw - 1) / sw;
   let in1 = W - 1 - (KW - 1) * dw + pl < 0 ? 0 : (W - 1 - (KW - 1) * dw + pl) / sw + 1;
@@ -66,7 +114,7 @@ export function maxPool2d(x: usize, y: usize, idx: usize, geo: usize): void {
               const v = window4(base + (<usize>q << 2), sw);
               const qv = i32x4.add(i32x4.splat(q), steps);
               // lanes where v is larger, or NaN; a NaN already held stays
-              let take = v128.and(v128.or(f32x4.gt(v, best), f32x4.ne(v, v)), f32x4.eq(best, best));
+              let take = takes4(v, best);
               if (first) take = i32x4.splat(-1);
               first = false;
               best = v128.bitselect(v, best, take);

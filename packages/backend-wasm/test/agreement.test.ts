@@ -4,7 +4,7 @@ import { elu, gelu, leakyRelu, logSoftmax, softmax } from '@nn/activations';
 import { conv2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
 import { gruCellUpdate, lstmCellUpdate } from '@nn/layers-recurrent';
 import * as nn from '@nn/tensor';
-import { manualSeed, type Tensor, use } from '@nn/tensor';
+import { type FusedActivation, manualSeed, type Tensor, use } from '@nn/tensor';
 import { wasmPlugin } from '../src/index.js';
 import { expectAgree, input } from './helpers.js';
 
@@ -82,6 +82,22 @@ describe('cpu and wasm agree', () => {
     expectAgree([input([3, 4, 5])], (t) => softmax(t, 1));
   });
 
+  it('the fused linear and conv2d ops with every fused activation, odd and zero sizes', () => {
+    const activations: (FusedActivation | null)[] = [
+      null, { op: 'relu' }, { op: 'sigmoid' }, { op: 'tanh' }, { op: 'leakyRelu', attrs: { slope: 0.2 } },
+      { op: 'elu', attrs: { alpha: 0.7 } }, { op: 'gelu', attrs: { approximate: 0 } }, { op: 'gelu', attrs: { approximate: 1 } },
+    ];
+    leakyRelu(nn.zeros([1])); // registers the activation ops the fused ops name
+    for (const activation of activations) {
+      for (const [M, K, N] of [[1, 400, 120], [3, 7, 5], [64, 33, 10], [0, 4, 3], [2, 0, 3]]) {
+        expectAgree([input([M!, K!]), input([N!, K!]), input([N!])], (x, w, b) => nn.linear(x, w, b, { activation }), 2e-6);
+      }
+      for (const [xs, ws, o] of [[[1, 1, 28, 28], [6, 1, 5, 5], { padding: 2 }], [[2, 4, 7, 6], [6, 2, 3, 3], { stride: 2, groups: 2 }], [[0, 2, 5, 5], [3, 2, 3, 3], {}]] as const) {
+        expectAgree([input([...xs]), input([...ws]), input([ws[0]])], (x, w, b) => conv2d(x, w, b, { ...o, activation }), 2e-6);
+      }
+    }
+  });
+
   it('conv2d forward and both back-propagations over strides, padding, dilation and groups', () => {
     const cases = [
       { x: [2, 3, 9, 8], w: [4, 3, 3, 3], o: {} },
@@ -101,6 +117,8 @@ describe('cpu and wasm agree', () => {
   it('max pooling values, switches and gradient, NaN included, and unpooling errors', () => {
     const cases = [
       { x: [2, 3, 28, 28], k: 2, o: {} },
+      { x: [1, 2, 11, 13], k: 2, o: {} },
+      { x: [1, 2, 9, 9], k: 2, o: { ceilMode: true } },
       { x: [1, 2, 13, 17], k: 3, o: { stride: 2, padding: 1 } },
       { x: [1, 2, 11, 12], k: 3, o: { stride: 1, dilation: 2, ceilMode: true } },
       { x: [1, 1, 9, 30], k: [2, 3] as [number, number], o: { stride: [1, 3] as [number, number], padding: [1, 1] as [number, number] } },

@@ -5,7 +5,7 @@
  * op's gradient is one of the other two.
  * @module
  */
-import { allocArray, DTypeError, fmtShape, gemm, getEngine, type GradientDef, isFloat, type KernelDef, type OpDef, ShapeError, type Tensor, type TensorMeta, type TypedArray } from '@nn/tensor';
+import { allocArray, biasActivation, DTypeError, type FusedActivation, fmtShape, gemm, getEngine, type GradientDef, isFloat, type KernelDef, type OpDef, ShapeError, type Tensor, type TensorMeta, type TypedArray } from '@nn/tensor';
 import { checkRank4, windowShape } from './geometry.js';
 import { col2im, type ConvGeometry as Geometry, im2col } from './im2col.js';
 
@@ -108,6 +108,17 @@ const conv2dKernel: KernelDef<ConvAttrs> = {
   },
 };
 
+/** fusedConv2d on the cpu: the convolution, then the bias and activation. */
+const fusedConv2dKernel: KernelDef<ConvAttrs & { activation: FusedActivation | null }> = {
+  op: 'fusedConv2d',
+  backend: 'cpu',
+  run([x, w, b], attrs, ctx) {
+    const [y] = conv2dKernel.run([x!, w!], attrs, ctx) as [TypedArray];
+    const [, O, OH, OW] = ctx.outputs[0]!.shape as [number, number, number, number];
+    return [biasActivation(y, b!.data as TypedArray, O, OH * OW, attrs.activation, ctx.outputs[0]!, ctx)];
+  },
+};
+
 const backpropInputKernel: KernelDef<ConvAttrs & { inputShape: number[] }> = {
   op: 'conv2dBackpropInput',
   backend: 'cpu',
@@ -155,7 +166,7 @@ const backpropFilterKernel: KernelDef<ConvAttrs & { filterShape: number[] }> = {
 };
 
 /** cpu kernels of the convolution ops. */
-export const convKernels: KernelDef[] = [conv2dKernel, backpropInputKernel, backpropFilterKernel];
+export const convKernels: KernelDef[] = [conv2dKernel, fusedConv2dKernel, backpropInputKernel, backpropFilterKernel];
 
 const run1 = (op: string, inputs: Tensor[], attrs: Record<string, unknown>) => getEngine().run(op, inputs, attrs)[0]!;
 const convAttrs = (a: Record<string, unknown>) => ({ stride: a.stride, padding: a.padding, dilation: a.dilation, groups: a.groups });

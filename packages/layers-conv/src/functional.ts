@@ -4,7 +4,7 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { fmtShape, rand, ShapeError, tensor, type Tensor, ValueError } from '@nn/tensor';
+import { applyActivation, checkFusedActivation, fmtShape, type FusedActivation, rand, ShapeError, tensor, type Tensor, ValueError } from '@nn/tensor';
 import { checkRank4, type Padding, type Pair, pair, resolvePadding } from './geometry.js';
 import { runConvOp } from './plugin.js';
 
@@ -15,15 +15,21 @@ export interface Conv2dOptions {
   padding?: Padding;
   dilation?: Pair;
   groups?: number;
+  /** A pointwise activation applied to the output in the same op (none by default). */
+  activation?: FusedActivation | null;
 }
 
 function spatial(x: Tensor): [number, number] {
   return [x.shape[2]!, x.shape[3]!];
 }
 
+function checkBias(bias: Tensor, channels: number, op: string): void {
+  if (bias.rank !== 1 || bias.shape[0] !== channels) throw new ShapeError(`bias ${fmtShape(bias.shape)} must have one entry per output channel (${channels})`, op);
+}
+
 function biasAdd(y: Tensor, bias: Tensor | null | undefined, op: string): Tensor {
   if (!bias) return y;
-  if (bias.rank !== 1 || bias.shape[0] !== y.shape[1]) throw new ShapeError(`bias ${fmtShape(bias.shape)} must have one entry per output channel (${y.shape[1]})`, op);
+  checkBias(bias, y.shape[1]!, op);
   return y.add(bias.reshape([1, bias.shape[0]!, 1, 1]));
 }
 
@@ -31,13 +37,18 @@ function biasAdd(y: Tensor, bias: Tensor | null | undefined, op: string): Tensor
  * 2-D convolution (cross-correlation, as in every framework): x [N, C, H, W],
  * weight [O, C/groups, KH, KW], optional bias [O].
  */
-export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, { stride = 1, padding = 0, dilation = 1, groups = 1 }: Conv2dOptions = {}): Tensor {
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, { stride = 1, padding = 0, dilation = 1, groups = 1, activation = null }: Conv2dOptions = {}): Tensor {
   checkRank4('conv2d', 'input', x.shape);
   checkRank4('conv2d', 'weight', weight.shape);
   const s = pair(stride, 'stride', 'conv2d'), d = pair(dilation, 'dilation', 'conv2d');
   const p = resolvePadding(padding, spatial(x), [weight.shape[2]!, weight.shape[3]!], s, d, 'conv2d');
-  const [y] = runConvOp('conv2d', [x, weight], { stride: s, padding: p, dilation: d, groups });
-  return biasAdd(y!, bias, 'conv2d');
+  const attrs = { stride: s, padding: p, dilation: d, groups };
+  if (bias) {
+    checkBias(bias, weight.shape[0]!, 'conv2d');
+    return runConvOp('fusedConv2d', [x, weight, bias], { ...attrs, activation })[0]!;
+  }
+  checkFusedActivation(activation, 'conv2d');
+  return applyActivation(runConvOp('conv2d', [x, weight], attrs)[0]!, activation);
 }
 
 /** 1-D convolution: x [N, C, L], weight [O, C/groups, K], as a 2-D convolution of height 1. */

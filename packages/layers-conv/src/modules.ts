@@ -3,7 +3,7 @@
  * @module
  */
 import { Linear, Module, Parameter } from '@nn/layers-core';
-import { fmtShape, ones, rand, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
+import { fmtShape, type FusedActivation, ones, rand, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
 import * as F from './functional.js';
 import { type Padding, type Pair, pair } from './geometry.js';
 
@@ -40,6 +40,11 @@ export class Conv2d extends Module {
 
   forward(x: Tensor): Tensor {
     return F.conv2d(x, this.weight, this.bias, this.options);
+  }
+
+  /** The convolution followed by a pointwise activation, as one fused op. */
+  override forwardActivated(x: Tensor, activation: FusedActivation | null): Tensor {
+    return F.conv2d(x, this.weight, this.bias, { ...this.options, activation });
   }
 }
 

@@ -6,13 +6,14 @@
 import { getEngine, getRegistry, type Plugin, REGISTRY_API_VERSION, type Tensor } from '@nn/tensor';
 import { convGradients, convKernels, convOpDefs } from './conv-ops.js';
 import { convTransposeDef } from './conv-transpose.js';
+import { fusedConv2dDef } from './fused-conv.js';
 import { poolGradients, poolKernels, poolOpDefs } from './pool-ops.js';
 
 /** Convolution, pooling and unpooling ops, their cpu kernels and gradients. */
 export const convPlugin: Plugin = {
   name: '@nn/layers-conv',
   apiVersion: REGISTRY_API_VERSION,
-  ops: [...convOpDefs, convTransposeDef, ...poolOpDefs],
+  ops: [...convOpDefs, fusedConv2dDef, convTransposeDef, ...poolOpDefs],
   kernels: [...convKernels, ...poolKernels],
   gradients: [...convGradients, ...poolGradients],
 };

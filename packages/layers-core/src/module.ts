@@ -3,7 +3,7 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { fmtShape, type Tensor, Tensor as TensorClass } from '@nn/tensor';
+import { applyActivation, type FusedActivation, fmtShape, type Tensor, Tensor as TensorClass } from '@nn/tensor';
 import { StateDictError } from './errors.js';
 import { Parameter } from './parameter.js';
 import { summary } from './summary.js';
@@ -34,6 +34,25 @@ export abstract class Module {
 
   /** Computes the module's output. */
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  /**
+   * The pointwise activation this module computes, so that the layer before
+   * it may apply it inside its own fused op (`Sequential` does this); undefined
+   * for every other module, and for activations that behave differently in
+   * training.
+   */
+  fusedActivation(): FusedActivation | undefined {
+    return undefined;
+  }
+
+  /**
+   * `forward(x)` followed by `activation` (none when null). Layers with a
+   * fused op (`Linear`, `Conv2d`) override it to apply the activation in the
+   * same op; the result is the same either way.
+   */
+  forwardActivated(x: Tensor, activation: FusedActivation | null): Tensor {
+    return applyActivation(this.forward(x), activation);
+  }
 
   /** Direct sub-modules with their names, in assignment order. */
   namedChildren(): [string, Module][] {

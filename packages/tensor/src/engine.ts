@@ -265,10 +265,13 @@ export class Engine {
     const hook = this.noRecordDepth === 0 && !def.nondifferentiable ? this.gradHook : undefined;
     const record = hook !== undefined && hook.shouldRecord(inputs);
 
-    if (kernel === undefined && def.composite !== undefined) {
+    const ownGradient = record && this.registry.gradient(name) !== undefined;
+    // A composite runs as written when no kernel is registered, and also when
+    // it must be differentiated but only a fused (forward-only) kernel exists.
+    if (def.composite !== undefined && (kernel === undefined || (record && !ownGradient))) {
       // A composite with a gradient of its own is recorded as one op; without
       // one, its inner ops are recorded and differentiate it.
-      const selfRecorded = record && this.registry.gradient(name) !== undefined;
+      const selfRecorded = ownGradient;
       const outputs = selfRecorded || !record ? this.withoutRecording(() => this.tidy(() => def.composite!([...inputs], attrs))) : def.composite([...inputs], attrs);
       this.checkOutputs(name, outputs, outMetas);
       if (selfRecorded) hook!.record(name, inputs, outputs, attrs);

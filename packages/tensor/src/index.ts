@@ -45,6 +45,7 @@ export type { Backend, BackendDef, TensorInfo, TensorMeta } from './backend.js';
 export { corePlugin } from './core-plugin.js';
 export { CpuBackend, cpuBackendDef } from './cpu/backend.js';
 export { gemm, batchOffsets } from './cpu/matmul.js';
+export { biasActivation } from './cpu/fused.js';
 export * from './errors.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes, allocArray, bytesPerElement } from './dtype.js';
 export { type Shape, type RowPlan, sizeOf, stridesOf, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual, rowPlan, forEachRow, broadcastStrides, reductionLayout, type ReductionLayout } from './shape.js';

@@ -6,9 +6,10 @@
  * thread count always gives the same bits. float64 runs on the host.
  * @module
  */
-import { type KernelContext, type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
+import { type FusedActivation, type KernelContext, type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 import { splitRange } from '../backend.js';
+import { activationCode } from './elementwise.js';
 import { runOnHost } from './host.js';
 
 interface ConvAttrs {
@@ -41,19 +42,27 @@ function perImage(be: WasmBackend, kernel: 'conv2d' | 'conv2dBackpropInput' | 'c
 
 const ptr = (t: TensorInfo) => (t.data as WasmData).ptr;
 
-const conv2dKernel: KernelDef<ConvAttrs> = {
-  op: 'conv2d',
-  backend: 'wasm',
-  run(inputs, attrs, ctx: KernelContext) {
-    const [x, w] = inputs;
-    if (x!.dtype !== 'float32') return runOnHost('conv2d', inputs, attrs, ctx);
-    const be = ctx.backend as WasmBackend;
-    const yShape = ctx.outputs[0]!.shape;
-    const y = be.alloc('float32', sizeOf(yShape));
-    if (y.bytes > 0) perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr]);
-    return [y];
-  },
-};
+/** conv2d, and fusedConv2d with its bias and activation applied plane by plane after it. */
+function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef<ConvAttrs & { activation?: FusedActivation | null }> {
+  return {
+    op,
+    backend: 'wasm',
+    run(inputs, attrs, ctx: KernelContext) {
+      const [x, w, b] = inputs;
+      if (x!.dtype !== 'float32') return runOnHost(op, inputs, attrs, ctx);
+      const be = ctx.backend as WasmBackend;
+      const yShape = ctx.outputs[0]!.shape;
+      const y = be.alloc('float32', sizeOf(yShape));
+      if (y.bytes === 0) return [y];
+      perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr]);
+      if (b !== undefined) {
+        const [code, param] = activationCode(attrs.activation ?? null);
+        be.k.biasPlanes(y.ptr, ptr(b), yShape[0]! * yShape[1]!, yShape[1]!, yShape[2]! * yShape[3]!, code, param);
+      }
+      return [y];
+    },
+  };
+}
 
 const backpropInputKernel: KernelDef<ConvAttrs & { inputShape: number[] }> = {
   op: 'conv2dBackpropInput',
@@ -100,4 +109,4 @@ const backpropFilterKernel: KernelDef<ConvAttrs & { filterShape: number[] }> = {
 };
 
 /** Convolution kernels of the wasm backend. */
-export const convKernels: KernelDef[] = [conv2dKernel, backpropInputKernel, backpropFilterKernel];
+export const convKernels: KernelDef[] = [forwardKernel('conv2d'), forwardKernel('fusedConv2d'), backpropInputKernel, backpropFilterKernel];

@@ -5,7 +5,7 @@
  * Other dtypes run on the host.
  * @module
  */
-import { type BinaryOp, forEachRow, type KernelDef, rowPlan, sizeOf, type TensorInfo, type UnaryOp } from '@nn/tensor';
+import { type BinaryOp, forEachRow, type FusedActivation, type KernelDef, rowPlan, sizeOf, type TensorInfo, type UnaryOp } from '@nn/tensor';
 import { splitRange, type WasmBackend, type WasmData } from '../backend.js';
 import { runOnHost } from './host.js';
 
@@ -26,6 +26,14 @@ const ARITHMETIC: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, 
 const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 const ptrOf = (t: TensorInfo) => (t.data as WasmData).ptr;
+
+/** A fused op's activation as [unary op code, parameter]; code -1 for none. */
+export function activationCode(activation: FusedActivation | null): [number, number] {
+  if (activation === null) return [-1, 0];
+  const code = UNARY[activation.op as UnaryOp];
+  if (code !== undefined) return [code, 0];
+  return ACTIVATIONS[activation.op]!({ ...activation.attrs });
+}
 
 function unaryKernel(op: string, codeOf: (attrs: Record<string, unknown>) => [number, number]): KernelDef {
   return {

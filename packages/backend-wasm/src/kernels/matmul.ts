@@ -5,7 +5,8 @@
  * scratch. Other dtypes run on the host.
  * @module
  */
-import { batchOffsets, type KernelDef, type MatmulAttrs, sizeOf } from '@nn/tensor';
+import { batchOffsets, type FusedLinearAttrs, type KernelDef, type MatmulAttrs, sizeOf } from '@nn/tensor';
+import { activationCode } from './elementwise.js';
 import { splitRange, type WasmBackend, type WasmData } from '../backend.js';
 import { runOnHost } from './host.js';
 
@@ -56,5 +57,25 @@ const matmulKernel: KernelDef<MatmulAttrs> = {
   },
 };
 
+/** y = act(x Wᵀ + b): the GEMM, then the bias and activation row by row while in cache. */
+const fusedLinearKernel: KernelDef<FusedLinearAttrs> = {
+  op: 'fusedLinear',
+  backend: 'wasm',
+  run(inputs, attrs, ctx) {
+    const [x, w, b] = inputs;
+    if (x!.dtype !== 'float32') return runOnHost('fusedLinear', inputs, attrs, ctx);
+    const be = ctx.backend as WasmBackend;
+    const [N, K] = w!.shape as [number, number];
+    const size = sizeOf(ctx.outputs[0]!.shape);
+    const o = be.alloc('float32', size);
+    if (size === 0) return [o];
+    const M = size / N;
+    gemm(be, (x!.data as WasmData).ptr, false, (w!.data as WasmData).ptr, true, o.ptr, M, N, K);
+    const [code, param] = activationCode(attrs.activation);
+    be.k.biasRows(o.ptr, (b!.data as WasmData).ptr, M, N, code, param);
+    return [o];
+  },
+};
+
 /** Linear-algebra kernels of the wasm backend. */
-export const matmulKernels: KernelDef[] = [matmulKernel];
+export const matmulKernels: KernelDef[] = [matmulKernel, fusedLinearKernel];

@@ -2,7 +2,7 @@
  * `Linear`: y = x Wᵀ + b.
  * @module
  */
-import { fmtShape, matmul, rand, ShapeError, ValueError, type Tensor } from '@nn/tensor';
+import { type FusedActivation, fmtShape, linear, rand, ShapeError, ValueError, type Tensor } from '@nn/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
@@ -36,10 +36,14 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    return this.forwardActivated(x, null);
+  }
+
+  /** The layer followed by a pointwise activation, as one fused op (see {@link Module.forwardActivated}). */
+  override forwardActivated(x: Tensor, activation: FusedActivation | null): Tensor {
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError(`input has shape ${fmtShape(x.shape)} but the layer expects ${this.inFeatures} features in its last dim`, 'Linear');
     }
-    const y = matmul(x, this.weight, { transposeB: true });
-    return this.bias ? y.add(this.bias) : y;
+    return linear(x, this.weight, this.bias, { activation });
   }
 }

@@ -2,7 +2,7 @@
  * `Sequential`: modules applied one after another.
  * @module
  */
-import type { Tensor } from '@nn/tensor';
+import type { FusedActivation, Tensor } from '@nn/tensor';
 import { Module } from '../module.js';
 
 /** Applies its modules in order. Their parameters are named `0.weight`, `1.bias`, ... as in PyTorch. */
@@ -18,8 +18,42 @@ export class Sequential extends Module {
     return this.layers.map((m, i) => [String(i), m]);
   }
 
+  /**
+   * Runs the layers in order. A layer followed by a pointwise activation
+   * module (ReLU, Tanh, ...) runs as one fused op, layer and activation
+   * together; the result is the same as running them one by one.
+   */
   forward(x: Tensor): Tensor {
-    for (const layer of this.layers) x = layer.forward(x);
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i]!;
+      const activation = i + 1 < layers.length ? fusable(layer, layers[i + 1]!) : undefined;
+      if (activation !== undefined) {
+        x = layer.forwardActivated(x, activation);
+        i++;
+      } else {
+        x = layer.forward(x);
+      }
+    }
     return x;
   }
+}
+
+/**
+ * The activation `next` lets `layer` fuse, when both still run the `forward`
+ * of the class that says so: a subclass that overrides `forward`, or a
+ * patched instance (`summary` wraps each layer's), is run as written.
+ */
+function fusable(layer: Module, next: Module): FusedActivation | undefined {
+  const activation = next.fusedActivation();
+  if (activation === undefined || !runsOwnForward(layer, 'forwardActivated') || !runsOwnForward(next, 'fusedActivation')) return undefined;
+  return activation;
+}
+
+/** True when `m.forward` is the one defined by the class that defines `method` (or an ancestor of it). */
+function runsOwnForward(m: Module, method: 'forwardActivated' | 'fusedActivation'): boolean {
+  if (Object.hasOwn(m, 'forward')) return false;
+  let proto: object | null = Object.getPrototypeOf(m);
+  while (proto !== null && !Object.hasOwn(proto, method)) proto = Object.getPrototypeOf(proto);
+  return proto !== null && (proto as Module).forward === m.forward;
 }

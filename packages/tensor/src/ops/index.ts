@@ -4,6 +4,7 @@
  */
 import type { OpDef } from '../registry.js';
 import { elementwiseOpDefs } from './elementwise.js';
+import { fusedOpDefs } from './fused.js';
 import { indexingOpDefs } from './indexing.js';
 import { layoutOpDefs } from './layout.js';
 import { linalgOpDefs } from './linalg.js';
@@ -12,6 +13,7 @@ import { reduceOpDefs } from './reduce.js';
 
 export * from './create.js';
 export * from './elementwise.js';
+export * from './fused.js';
 export * from './indexing.js';
 export * from './layout.js';
 export * from './linalg.js';
@@ -19,4 +21,4 @@ export * from './random.js';
 export * from './reduce.js';
 
 /** Descriptors of the core op set (primitives and composites). */
-export const coreOpDefs: OpDef[] = [...elementwiseOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs];
+export const coreOpDefs: OpDef[] = [...elementwiseOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...fusedOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs];
