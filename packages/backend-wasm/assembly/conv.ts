@@ -1,6 +1,7 @@
 // 2-D convolution (NCHW, weights [O, C/G, KH, KW]) as im2col + GEMM per image
 // and group, and its two back-propagations. Threads take ranges of images.
-import { gemm, GEMM_SCRATCH_BYTES } from './gemm';
+import { gemm, gemmImage, GEMM_SCRATCH_BYTES } from './gemm';
+import { PAD_SLACK, IM_BYTES, IM_DH, IM_DW, IM_HP, IM_KH, IM_KW, IM_OW, IM_SH, IM_SW, IM_WP, padImage } from './pack-image';
 
 // Short copies and fills inline: memory.copy and memory.fill are calls into
 // the engine, which cost more than the 20-odd floats of an image row.
@@ -98,10 +99,24 @@ function col2im(cols: usize, cg: i32, geo: usize, dx: usize): void {
   }
 }
 
-/** Bytes of scratch a conv call needs per thread: the columns plus GEMM's panels. */
+// The padded extent of the input that the windows cover.
+// @ts-ignore: decorator
+@inline function paddedH(geo: usize): i32 {
+  return (g(geo, 6) - 1) * g(geo, 8) + (g(geo, 4) - 1) * g(geo, 12) + 1;
+}
+// @ts-ignore: decorator
+@inline function paddedW(geo: usize): i32 {
+  return (g(geo, 7) - 1) * g(geo, 9) + (g(geo, 5) - 1) * g(geo, 13) + 1;
+}
+
+/**
+ * Bytes of scratch a conv call needs per thread: a padded image (forward) or
+ * the column matrix (back-propagations), then GEMM's panels.
+ */
 export function convScratchBytes(geo: usize): i32 {
   const C = g(geo, 0), KH = g(geo, 4), KW = g(geo, 5), OH = g(geo, 6), OW = g(geo, 7), G = g(geo, 14);
-  return (C / G) * KH * KW * OH * OW * 4 + GEMM_SCRATCH_BYTES;
+  const cols = (C / G) * KH * KW * OH * OW, padded = (C / G) * paddedH(geo) * paddedW(geo) + PAD_SLACK;
+  return IM_BYTES + ((max(cols, padded) + 3) & ~3) * 4 + GEMM_SCRATCH_BYTES;
 }
 
 // @ts-ignore: decorator
@@ -109,19 +124,39 @@ export function convScratchBytes(geo: usize): i32 {
   return g(geo, 4) == 1 && g(geo, 5) == 1 && g(geo, 8) == 1 && g(geo, 9) == 1 && g(geo, 10) == 0 && g(geo, 11) == 0;
 }
 
-/** y[n] = conv(x[n], w) for images n in [n0, n1). */
-export function conv2d(x: usize, w: usize, y: usize, geo: usize, n0: i32, n1: i32, scratch: usize): void {
+/**
+ * y[n][:, j0:j1] = conv(x[n], w) for images n in [n0, n1) and output pixels
+ * [j0, j1) (threads split images, or the pixels of a small batch). The GEMM
+ * packs its B panels straight from a zero-bordered copy of each image.
+ */
+export function conv2d(x: usize, w: usize, y: usize, geo: usize, n0: i32, n1: i32, j0: i32, j1: i32, scratch: usize): void {
   const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OHW = g(geo, 6) * g(geo, 7), G = g(geo, 14);
   const cg = C / G, og = O / G, K = cg * g(geo, 4) * g(geo, 5);
-  const cols = scratch;
-  const gemmScratch = scratch + (<usize>(K * OHW) << 2);
+  const Hp = paddedH(geo), Wp = paddedW(geo);
+  const im = scratch;
+  const xp = im + IM_BYTES;
+  const gemmScratch = xp + (<usize>((cg * Hp * Wp + PAD_SLACK + 3) & ~3) << 2);
   const direct = pointwise(geo);
+  store<i32>(im + (IM_OW << 2), g(geo, 7));
+  store<i32>(im + (IM_SH << 2), g(geo, 8));
+  store<i32>(im + (IM_SW << 2), g(geo, 9));
+  store<i32>(im + (IM_DH << 2), g(geo, 12));
+  store<i32>(im + (IM_DW << 2), g(geo, 13));
+  store<i32>(im + (IM_KH << 2), g(geo, 4));
+  store<i32>(im + (IM_KW << 2), g(geo, 5));
+  store<i32>(im + (IM_HP << 2), Hp);
+  store<i32>(im + (IM_WP << 2), Wp);
   for (let n = n0; n < n1; n++) {
     for (let gi = 0; gi < G; gi++) {
       const xg = x + (<usize>((n * C + gi * cg) * H * W) << 2);
-      if (!direct) im2col(xg, cg, geo, cols);
+      const wg = w + (<usize>(gi * og * K) << 2);
       const yg = y + (<usize>((n * O + gi * og) * OHW) << 2);
-      gemm(w + (<usize>(gi * og * K) << 2), false, direct ? xg : cols, false, yg, og, OHW, K, 0, og, 0, OHW, gemmScratch, false);
+      if (direct) {
+        gemm(wg, false, xg, false, yg, og, OHW, K, 0, og, j0, j1, gemmScratch, false);
+        continue;
+      }
+      padImage(xg, cg, H, W, g(geo, 10), g(geo, 11), Hp, Wp, xp);
+      gemmImage(wg, xp, im, yg, og, OHW, K, 0, og, j0, j1, gemmScratch);
     }
   }
 }
@@ -131,7 +166,7 @@ export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, geo: usize, 
   const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OHW = g(geo, 6) * g(geo, 7), G = g(geo, 14);
   const cg = C / G, og = O / G, K = cg * g(geo, 4) * g(geo, 5);
   const cols = scratch;
-  const gemmScratch = scratch + (<usize>(K * OHW) << 2);
+  const gemmScratch = scratch + (<usize>convScratchBytes(geo) - <usize>GEMM_SCRATCH_BYTES);
   memory.fill(dx + (<usize>(n0 * C * H * W) << 2), 0, <usize>((n1 - n0) * C * H * W) << 2);
   for (let n = n0; n < n1; n++) {
     for (let gi = 0; gi < G; gi++) {
@@ -148,7 +183,7 @@ export function conv2dBackpropFilter(x: usize, dy: usize, dw: usize, geo: usize,
   const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OHW = g(geo, 6) * g(geo, 7), G = g(geo, 14);
   const cg = C / G, og = O / G, K = cg * g(geo, 4) * g(geo, 5);
   const cols = scratch;
-  const gemmScratch = scratch + (<usize>(K * OHW) << 2);
+  const gemmScratch = scratch + (<usize>convScratchBytes(geo) - <usize>GEMM_SCRATCH_BYTES);
   const direct = pointwise(geo);
   for (let n = n0; n < n1; n++) {
     for (let gi = 0; gi < G; gi++) {

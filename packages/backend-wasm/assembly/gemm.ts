@@ -3,6 +3,7 @@
 // SSE registers; 8 accumulators + 2 B vectors + 1 splat of A leave headroom,
 // while a larger tile spills. The micro-kernel is inlined: a call per tile
 // costs about 12%.
+import { packImage } from './pack-image';
 
 /** Depth of a K block: a 4 x KC panel of A and a KC x 8 panel of B stay in L1. */
 export const KC: i32 = 256;
@@ -181,14 +182,10 @@ function packB(b: usize, transB: bool, N: i32, K: i32, j0: i32, jEnd: i32, nc: i
   }
 }
 
-/**
- * C[m0:m1, n0:n1] = op(A) · op(B), where op(A) is M x K (A stored K x M when
- * transA) and op(B) is K x N (B stored N x K when transB); C is M x N, row
- * major. `scratch` holds GEMM_SCRATCH_BYTES, private to the calling thread.
- * With `accumulate`, C += op(A) · op(B).
- * Threads split [m0, m1) or [n0, n1) between them.
- */
-export function gemm(a: usize, transA: bool, b: usize, transB: bool, c: usize, M: i32, N: i32, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize, accumulate: bool): void {
+// The blocked loops (Goto's order). B comes from memory (packB) or, when `im`
+// is set, straight from a padded image (packImage, for convolution).
+// @ts-ignore: decorator
+@inline function blocked(a: usize, transA: bool, b: usize, transB: bool, c: usize, M: i32, N: i32, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize, accumulate: bool, im: usize): void {
   if (m1 <= m0 || n1 <= n0) return;
   if (K == 0) {
     if (accumulate) return;
@@ -203,7 +200,8 @@ export function gemm(a: usize, transA: bool, b: usize, transB: bool, c: usize, M
     for (let p0 = 0; p0 < K; p0 += KC) {
       const kc = min(KC, K - p0);
       const add = accumulate || p0 > 0;
-      packB(b, transB, N, K, j0, n1, nc, p0, kc, pb);
+      if (im != 0) packImage(b, im, j0, n1, nc, p0, kc, pb);
+      else packB(b, transB, N, K, j0, n1, nc, p0, kc, pb);
       for (let i0 = m0; i0 < m1; i0 += MC) {
         const mc = min(MC, m1 - i0);
         packA(a, transA, M, K, i0, m1, mc, p0, kc, pa);
@@ -218,17 +216,49 @@ export function gemm(a: usize, transA: bool, b: usize, transB: bool, c: usize, M
               microKernel(paPanel, pbPanel, kc, cp, N, add);
             } else {
               microKernel(paPanel, pbPanel, kc, tile, 8, false);
-              for (let r = 0; r < rows; r++) {
-                for (let q = 0; q < cols; q++) {
-                  const dst = cp + ((<usize>r * <usize>N + <usize>q) << 2);
-                  const v = load<f32>(tile + (<usize>(r * 8 + q) << 2));
-                  store<f32>(dst, add ? load<f32>(dst) + v : v);
-                }
-              }
+              storeTile(tile, cp, N, rows, cols, add);
             }
           }
         }
       }
     }
   }
+}
+
+// Copies the first rows x cols of a 4x8 edge tile to C (adding with `add`);
+// whole rows of eight go as two vectors.
+// @ts-ignore: decorator
+@inline function storeTile(tile: usize, cp: usize, N: i32, rows: i32, cols: i32, add: bool): void {
+  for (let r = 0; r < rows; r++) {
+    const dst = cp + (<usize>r * <usize>N << 2), src = tile + (<usize>r << 5);
+    if (cols == 8) {
+      v128.store(dst, add ? f32x4.add(v128.load(dst), v128.load(src)) : v128.load(src));
+      v128.store(dst, add ? f32x4.add(v128.load(dst, 16), v128.load(src, 16)) : v128.load(src, 16), 16);
+      continue;
+    }
+    for (let q = 0; q < cols; q++) {
+      const d = dst + (<usize>q << 2);
+      const v = load<f32>(src + (<usize>q << 2));
+      store<f32>(d, add ? load<f32>(d) + v : v);
+    }
+  }
+}
+
+/**
+ * C[m0:m1, n0:n1] = op(A) · op(B), where op(A) is M x K (A stored K x M when
+ * transA) and op(B) is K x N (B stored N x K when transB); C is M x N, row
+ * major. `scratch` holds GEMM_SCRATCH_BYTES, private to the calling thread.
+ * With `accumulate`, C += op(A) · op(B).
+ * Threads split [m0, m1) or [n0, n1) between them.
+ */
+export function gemm(a: usize, transA: bool, b: usize, transB: bool, c: usize, M: i32, N: i32, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize, accumulate: bool): void {
+  blocked(a, transA, b, transB, c, M, N, K, m0, m1, n0, n1, scratch, accumulate, 0);
+}
+
+/**
+ * C[m0:m1, n0:n1] = A · B for a convolution: A the M x K filters, B the
+ * K x N taps of the padded image `xp` described by `im` (pack-image.ts).
+ */
+export function gemmImage(a: usize, xp: usize, im: usize, c: usize, M: i32, N: i32, K: i32, m0: i32, m1: i32, n0: i32, n1: i32, scratch: usize): void {
+  blocked(a, false, xp, false, c, M, N, K, m0, m1, n0, n1, scratch, false, im);
 }

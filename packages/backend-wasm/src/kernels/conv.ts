@@ -25,15 +25,25 @@ function geometry(be: WasmBackend, x: readonly number[], w: readonly number[], y
   return be.args([x[1]!, x[2]!, x[3]!, w[0]!, w[2]!, w[3]!, y[2]!, y[3]!, a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], a.groups])[0]!;
 }
 
-/** Runs a batch-split conv kernel with per-thread scratch. */
-function perImage(be: WasmBackend, kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter', N: number, geo: number, ptrs: (t: number) => [number, number, number]): void {
+/** Below this many multiply-adds a convolution runs on one thread. */
+const PARALLEL_MACS = 1 << 17;
+
+/**
+ * Runs a conv kernel with per-thread scratch, the batch split over threads;
+ * the forward kernel splits the output pixels instead when the batch is
+ * smaller than the thread count (batch-1 inference).
+ */
+function perImage(be: WasmBackend, kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter', N: number, geo: number, ptrs: (t: number) => [number, number, number], pixels = 0, macs = Infinity): void {
   const scratchBytes = be.k.convScratchBytes(geo);
-  const parts = Math.min(N, be.threads);
-  const scratch = Array.from({ length: parts }, () => be.temp(scratchBytes));
+  const byPixels = kernel === 'conv2d' && N < be.threads && macs >= PARALLEL_MACS;
+  const parts = byPixels ? Math.min(be.threads, Math.ceil(pixels / 8)) : macs >= PARALLEL_MACS ? Math.min(N, be.threads) : 1;
+  const scratch = Array.from({ length: Math.max(1, parts) }, () => be.temp(scratchBytes));
   try {
     be.parallel(kernel, parts, (t, n) => {
-      const [n0, n1] = splitRange(N, n, t);
-      return [...ptrs(t), geo, n0, n1, scratch[t]!];
+      if (kernel !== 'conv2d') return [...ptrs(t), geo, ...splitRange(N, n, t), scratch[t]!];
+      const [n0, n1] = byPixels ? [0, N] : splitRange(N, n, t);
+      const [j0, j1] = byPixels ? splitRange(pixels, n, t, 8) : [0, pixels];
+      return [...ptrs(t), geo, n0, n1, j0, j1, scratch[t]!];
     });
   } finally {
     for (const s of scratch) be.freeTemp(s, scratchBytes);
@@ -54,7 +64,9 @@ function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef<ConvAttrs & { ac
       const yShape = ctx.outputs[0]!.shape;
       const y = be.alloc('float32', sizeOf(yShape));
       if (y.bytes === 0) return [y];
-      perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr]);
+      const pixels = yShape[2]! * yShape[3]!;
+      const macs = sizeOf(yShape) * sizeOf(w!.shape.slice(1));
+      perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr], pixels, macs);
       if (b !== undefined) {
         const [code, param] = activationCode(attrs.activation ?? null);
         be.k.biasPlanes(y.ptr, ptr(b), yShape[0]! * yShape[1]!, yShape[1]!, yShape[2]! * yShape[3]!, code, param);
