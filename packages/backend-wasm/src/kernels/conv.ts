@@ -25,8 +25,12 @@ function geometry(be: WasmBackend, x: readonly number[], w: readonly number[], y
   return be.args([x[1]!, x[2]!, x[3]!, w[0]!, w[2]!, w[3]!, y[2]!, y[3]!, a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], a.groups])[0]!;
 }
 
-/** Below this many multiply-adds a convolution runs on one thread. */
-const PARALLEL_MACS = 1 << 17;
+/**
+ * Below this many multiply-adds a convolution runs on one thread: a worker
+ * that has gone to sleep takes tens of microseconds to wake, which a small
+ * convolution (LeNet's, batch 1) does not win back.
+ */
+const PARALLEL_MACS = 1 << 20;
 
 /**
  * Runs a conv kernel with per-thread scratch, the batch split over threads;
