@@ -79,7 +79,7 @@ const nnBench = {
     nn.manualSeed(1);
     const net = lenet5();
     const x = nn.keep(nn.tensor(rand(784), [1, 1, 28, 28]));
-    return 1000 * (await bestMs(() => noGrad(() => nn.tidy(() => net.forward(x).dataSync())), 200, 50));
+    return 1000 * (await bestMs(() => noGrad(() => nn.tidy(() => net.forward(x).dataSync())), 200, 2000));
   },
   async lenetTrain() {
     nn.manualSeed(1);
@@ -123,7 +123,7 @@ const tfBench = {
   async lenetInfer() {
     const model = tfLenet5();
     const x = tf.tensor4d(rand(784), [1, 28, 28, 1]);
-    return 1000 * (await bestMs(() => tf.tidy(() => model.predict(x).dataSync()), 200, 50));
+    return 1000 * (await bestMs(() => tf.tidy(() => model.predict(x).dataSync()), 200, 2000));
   },
   async lenetTrain() {
     const model = tfLenet5();

@@ -4,7 +4,7 @@
  * assembly/ with SIMD, and a worker pool for the big ones.
  * @module
  */
-import { allocArray, type Backend, BackendError, bytesPerElement, type DType, type TypedArray } from '@nn/tensor';
+import { type Backend, BackendError, bytesPerElement, type DType, type TypedArray } from '@nn/tensor';
 import { Heap } from './heap.js';
 import { instantiate, kernelModule, type KernelExports, MAX_PAGES, sharedMemorySupported } from './module.js';
 import { CONTROL_BYTES } from './protocol.js';
@@ -87,10 +87,9 @@ export class WasmBackend implements Backend {
   }
 
   readSync(handle: unknown, dtype: DType, size: number): TypedArray {
-    const out = allocArray(dtype, size);
     const { ptr } = handle as WasmData;
-    new Uint8Array(out.buffer).set(this.bytes().subarray(ptr, ptr + out.byteLength));
-    return out;
+    // a copy (slice) of a view: the memory may grow, or be shared with workers
+    return this.view(dtype, ptr, size).slice();
   }
 
   disposeData(handle: unknown): void {

@@ -42,13 +42,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, { stride
   checkRank4('conv2d', 'weight', weight.shape);
   const s = pair(stride, 'stride', 'conv2d'), d = pair(dilation, 'dilation', 'conv2d');
   const p = resolvePadding(padding, spatial(x), [weight.shape[2]!, weight.shape[3]!], s, d, 'conv2d');
-  const attrs = { stride: s, padding: p, dilation: d, groups };
   if (bias) {
     checkBias(bias, weight.shape[0]!, 'conv2d');
-    return runConvOp('fusedConv2d', [x, weight, bias], { ...attrs, activation })[0]!;
+    return runConvOp('fusedConv2d', [x, weight, bias], { stride: s, padding: p, dilation: d, groups, activation })[0]!;
   }
   checkFusedActivation(activation, 'conv2d');
-  return applyActivation(runConvOp('conv2d', [x, weight], attrs)[0]!, activation);
+  return applyActivation(runConvOp('conv2d', [x, weight], { stride: s, padding: p, dilation: d, groups })[0]!, activation);
 }
 
 /** 1-D convolution: x [N, C, L], weight [O, C/groups, K], as a 2-D convolution of height 1. */
@@ -110,7 +109,8 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
 
 /** Max pooling returning `[values, indices]`; indices are flat positions in each input plane (H·W), as PyTorch's. */
 export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): [Tensor, Tensor] {
-  const [values, indices] = runConvOp('maxPool2d', [x], { ...poolWindow('maxPool2d', x, kernelSize, options), ceilMode: !!options.ceilMode });
+  const { kernel, stride, padding, dilation } = poolWindow('maxPool2d', x, kernelSize, options);
+  const [values, indices] = runConvOp('maxPool2d', [x], { kernel, stride, padding, dilation, ceilMode: !!options.ceilMode });
   return [values!, indices!];
 }
 

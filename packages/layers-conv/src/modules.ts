@@ -3,7 +3,7 @@
  * @module
  */
 import { Linear, Module, Parameter } from '@nn/layers-core';
-import { fmtShape, type FusedActivation, ones, rand, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
+import { applyActivation, fmtShape, type FusedActivation, ones, rand, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
 import * as F from './functional.js';
 import { type Padding, type Pair, pair } from './geometry.js';
 
@@ -44,7 +44,10 @@ export class Conv2d extends Module {
 
   /** The convolution followed by a pointwise activation, as one fused op. */
   override forwardActivated(x: Tensor, activation: FusedActivation | null): Tensor {
-    return F.conv2d(x, this.weight, this.bias, { ...this.options, activation });
+    const { stride, padding, dilation, groups, activation: own } = this.options;
+    // a layer built with an activation of its own applies that one in its op
+    if (own) return applyActivation(this.forward(x), activation);
+    return F.conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups, activation });
   }
 }
 
