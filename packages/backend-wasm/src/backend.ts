@@ -26,6 +26,12 @@ export interface WasmBackendOptions {
   maxMemoryBytes?: number;
   /** Use a shared memory (needed for threads); default: wherever SharedArrayBuffer works. `false` forces one thread on a plain memory. */
   shared?: boolean;
+  /**
+   * Run 3x3 stride-1 convolutions with 16 or more channels in and out as
+   * Winograd F(2x2, 3x3) (default true): 2.25 times fewer multiplies, results
+   * equal to im2col's up to float rounding. `false` keeps im2col.
+   */
+  winograd?: boolean;
 }
 
 const ARENA_BYTES = 4096;
@@ -49,6 +55,8 @@ export class WasmBackend implements Backend {
   readonly k: KernelExports;
   /** True when the memory is shared (threads are possible). */
   readonly shared: boolean;
+  /** Whether 3x3 convolutions may run as Winograd F(2x2, 3x3) (see {@link WasmBackendOptions.winograd}). */
+  readonly winograd: boolean;
   /** Resolves when the requested threads are running. */
   ready: Promise<void>;
   private readonly heap: Heap;
@@ -62,6 +70,7 @@ export class WasmBackend implements Backend {
 
   constructor(options: WasmBackendOptions = {}) {
     this.shared = options.shared !== false && sharedMemorySupported();
+    this.winograd = options.winograd !== false;
     const { memory, maxBytes } = createMemory(Math.min(options.maxMemoryBytes ?? MAX_PAGES * 65536, MAX_PAGES * 65536), this.shared);
     this.module = kernelModule(this.shared);
     this.k = instantiate(this.module, memory);
@@ -88,8 +97,8 @@ export class WasmBackend implements Backend {
 
   readSync(handle: unknown, dtype: DType, size: number): TypedArray {
     const { ptr } = handle as WasmData;
-    // a copy (slice) of a view: the memory may grow, or be shared with workers
-    return this.view(dtype, ptr, size).slice();
+    // a view, which callers copy before the next op can grow the memory
+    return this.view(dtype, ptr, size);
   }
 
   disposeData(handle: unknown): void {

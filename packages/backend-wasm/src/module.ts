@@ -25,6 +25,10 @@ export interface KernelExports {
   conv2dBackpropInput(dy: number, w: number, dx: number, geo: number, n0: number, n1: number, scratch: number): void;
   conv2dBackpropFilter(x: number, dy: number, dw: number, geo: number, n0: number, n1: number, scratch: number): void;
   convScratchBytes(geo: number): number;
+  winogradFilter(w: number, u: number, O: number, C: number): void;
+  winogradConv(x: number, u: number, y: number, geo: number, n0: number, n1: number, t0: number, t1: number, scratch: number, gemmScratch: number): void;
+  winogradScratchBytes(geo: number, gemmBytes: number): number;
+  winogradBlocks(geo: number): number;
   lstmCell(gates: number, c: number, h: number, cNext: number, B: number, H: number): void;
   lstmCellBackward(gates: number, c: number, dh: number, dcNext: number, dgates: number, dc: number, B: number, H: number): void;
   gruCell(xp: number, hp: number, h: number, out: number, B: number, H: number): void;

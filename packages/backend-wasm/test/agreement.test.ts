@@ -105,6 +105,11 @@ describe('cpu and wasm agree', () => {
       { x: [3, 2, 12, 12], w: [5, 2, 3, 3], o: { dilation: 2, padding: 2 } },
       { x: [2, 8, 5, 5], w: [4, 8, 1, 1], o: {} },
       { x: [2, 1, 28, 28], w: [6, 1, 5, 5], o: { padding: 2 } },
+      // Winograd F(2x2, 3x3): odd sizes, one-sided ('same') and no padding, many tile blocks
+      { x: [2, 16, 13, 11], w: [20, 16, 3, 3], o: { padding: 1 } },
+      { x: [1, 24, 10, 21], w: [16, 24, 3, 3], o: { padding: 'same' as const } },
+      { x: [3, 16, 9, 9], w: [17, 16, 3, 3], o: {} },
+      { x: [1, 160, 40, 30], w: [32, 160, 3, 3], o: { padding: 1 } },
     ];
     for (const c of cases) {
       const xi = input(c.x), wi = input(c.w);

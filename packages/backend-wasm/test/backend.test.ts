@@ -114,9 +114,11 @@ describe('the wasm backend', () => {
     nn.manualSeed(3);
     const a = nn.keep(nn.randn([200, 300])), b = nn.keep(nn.randn([300, 260]));
     const x = nn.keep(nn.randn([4, 8, 20, 20])), k = nn.keep(nn.randn([16, 8, 3, 3]));
+    // Winograd convolutions: a batch split by images, and one image split by tile blocks
+    const xw = nn.keep(nn.randn([4, 16, 20, 20])), x1 = nn.keep(nn.randn([1, 16, 64, 64])), kw = nn.keep(nn.randn([16, 16, 3, 3]));
     const run = () => tidy(() => ({
       mm: Array.from(a.matmul(b).dataSync()),
-      conv: Array.from(conv2d(x, k, null, { padding: 1 }).dataSync()),
+      conv: [x, xw, x1].flatMap((xx, i) => Array.from(conv2d(xx, i ? kw : k, null, { padding: 1 }).dataSync())),
       dw: Array.from(grad((kk: nn.Tensor) => conv2d(x, kk, null, { padding: 1 }).square().sum())(k).dataSync()),
     }));
     await setThreads(2);
@@ -129,7 +131,31 @@ describe('the wasm backend', () => {
     expect(twoAgain.dw).toEqual(two.dw);
     const worst = Math.max(...one.dw.map((v, i) => Math.abs(v - two.dw[i]!) / Math.max(1, Math.abs(v))));
     expect(worst).toBeLessThan(1e-5);
-    for (const t of [a, b, x, k]) t.dispose();
+    for (const t of [a, b, x, k, xw, x1, kw]) t.dispose();
+  });
+
+  it('runs 3x3 convolutions as Winograd F(2x2, 3x3) unless told not to, both within rounding of the cpu', async () => {
+    const engine = createEngine({
+      name: 'im2col-wasm',
+      apiVersion: REGISTRY_API_VERSION,
+      requires: [wasmPlugin],
+      backends: [{ name: 'wasm', priority: 2, create: () => new WasmBackend({ threads: 1, winograd: false }) }],
+    });
+    nn.manualSeed(4);
+    const xv = nn.randn([2, 16, 18, 17]).dataSync(), kv = nn.randn([24, 16, 3, 3]).dataSync();
+    const convOn = () => Array.from(tidy(() => conv2d(nn.tensor(xv, [2, 16, 18, 17]), nn.tensor(kv, [24, 16, 3, 3]), null, { padding: 1 }).dataSync()));
+    await setBackend('cpu');
+    const cpu = convOn();
+    await setBackend('wasm');
+    const winograd = convOn();
+    expect((engine.instance('wasm') as WasmBackend).winograd).toBe(false);
+    const im2col = withEngine(engine, () => {
+      void setBackend('wasm');
+      return convOn();
+    });
+    const scale = Math.max(...cpu.map(Math.abs));
+    for (const got of [winograd, im2col]) expect(Math.max(...got.map((v, i) => Math.abs(v - cpu[i]!))) / scale).toBeLessThan(2e-6);
+    expect(winograd).not.toEqual(im2col); // different arithmetic, different rounding
   });
 });
 

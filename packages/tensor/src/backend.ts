@@ -26,7 +26,7 @@ export interface Backend {
   readonly name: string;
   /** Takes ownership of `values` (or copies them) and returns a handle to the stored data. */
   write(values: TypedArray, dtype: DType, shape: Shape): unknown;
-  /** Reads stored data synchronously. The result must not be mutated. */
+  /** Reads stored data synchronously: the stored array itself or a view of it, valid until the next op. The result must not be mutated (callers copy it). */
   readSync(handle: unknown, dtype: DType, size: number): TypedArray;
   /** Reads stored data; backends that can only read asynchronously implement this alone. */
   read?(handle: unknown, dtype: DType, size: number): Promise<TypedArray>;
