@@ -215,7 +215,8 @@ function packB(b: usize, transB: bool, N: i32, K: i32, j0: i32, jEnd: i32, nc: i
             if (rows == 4 && cols == 8) {
               microKernel(paPanel, pbPanel, kc, cp, N, add);
             } else {
-              microKernel(paPanel, pbPanel, kc, tile, 8, false);
+              if (rows <= 2) microKernel2(paPanel, pbPanel, kc, tile);
+              else microKernel(paPanel, pbPanel, kc, tile, 8, false);
               storeTile(tile, cp, N, rows, cols, add);
             }
           }
@@ -242,6 +243,30 @@ function packB(b: usize, transB: bool, N: i32, K: i32, j0: i32, jEnd: i32, nc: i
       store<f32>(d, add ? load<f32>(d) + v : v);
     }
   }
+}
+
+// tile[2 x 8] = pa-panel rows 0..1 · pb-panel: the last one or two rows of
+// an M that is not a multiple of four, without computing the padding rows.
+// @ts-ignore: decorator
+@inline function microKernel2(pa: usize, pb: usize, kc: i32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let a = v128.load32_splat(pa);
+    c00 = madd(a, b0, c00);
+    c01 = madd(a, b1, c01);
+    a = v128.load32_splat(pa, 4);
+    c10 = madd(a, b0, c10);
+    c11 = madd(a, b1, c11);
+    pa += 16;
+    pb += 32;
+  }
+  v128.store(tile, c00);
+  v128.store(tile, c01, 16);
+  v128.store(tile, c10, 32);
+  v128.store(tile, c11, 48);
 }
 
 /**
