@@ -130,8 +130,10 @@ function packB(b: usize, transB: bool, N: i32, K: i32, j0: i32, jEnd: i32, nc: i
 }
 
 // c[4 x 8] (row stride ldc floats) = (accumulate ? c : 0) + pa-panel · pb-panel.
+// With `twoRows` (a literal), only rows 0 and 1: the last one or two rows of
+// an M that is not a multiple of four, without computing the padding rows.
 // @ts-ignore: decorator
-@inline function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, accumulate: bool): void {
+@inline function microKernel(pa: usize, pb: usize, kc: i32, c: usize, ldc: i32, accumulate: bool, twoRows: bool = false): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -145,16 +147,25 @@ function packB(b: usize, transB: bool, N: i32, K: i32, j0: i32, jEnd: i32, nc: i
     a = v128.load32_splat(pa, 4);
     c10 = madd(a, b0, c10);
     c11 = madd(a, b1, c11);
-    a = v128.load32_splat(pa, 8);
-    c20 = madd(a, b0, c20);
-    c21 = madd(a, b1, c21);
-    a = v128.load32_splat(pa, 12);
-    c30 = madd(a, b0, c30);
-    c31 = madd(a, b1, c31);
+    if (!twoRows) {
+      a = v128.load32_splat(pa, 8);
+      c20 = madd(a, b0, c20);
+      c21 = madd(a, b1, c21);
+      a = v128.load32_splat(pa, 12);
+      c30 = madd(a, b0, c30);
+      c31 = madd(a, b1, c31);
+    }
     pa += 16;
     pb += 32;
   }
   const row = <usize>ldc << 2;
+  if (twoRows) {
+    v128.store(c, c00);
+    v128.store(c, c01, 16);
+    v128.store(c + row, c10);
+    v128.store(c + row, c11, 16);
+    return;
+  }
   if (accumulate) {
     v128.store(c, f32x4.add(v128.load(c), c00));
     v128.store(c, f32x4.add(v128.load(c, 16), c01), 16);
@@ -215,7 +226,7 @@ function packB(b: usize, transB: bool, N: i32, K: i32, j0: i32, jEnd: i32, nc: i
             if (rows == 4 && cols == 8) {
               microKernel(paPanel, pbPanel, kc, cp, N, add);
             } else {
-              if (rows <= 2) microKernel2(paPanel, pbPanel, kc, tile);
+              if (rows <= 2) microKernel(paPanel, pbPanel, kc, tile, 8, false, true);
               else microKernel(paPanel, pbPanel, kc, tile, 8, false);
               storeTile(tile, cp, N, rows, cols, add);
             }
@@ -243,30 +254,6 @@ function packB(b: usize, transB: bool, N: i32, K: i32, j0: i32, jEnd: i32, nc: i
       store<f32>(d, add ? load<f32>(d) + v : v);
     }
   }
-}
-
-// tile[2 x 8] = pa-panel rows 0..1 · pb-panel: the last one or two rows of
-// an M that is not a multiple of four, without computing the padding rows.
-// @ts-ignore: decorator
-@inline function microKernel2(pa: usize, pb: usize, kc: i32, tile: usize): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  for (let k = 0; k < kc; k++) {
-    const b0 = v128.load(pb);
-    const b1 = v128.load(pb, 16);
-    let a = v128.load32_splat(pa);
-    c00 = madd(a, b0, c00);
-    c01 = madd(a, b1, c01);
-    a = v128.load32_splat(pa, 4);
-    c10 = madd(a, b0, c10);
-    c11 = madd(a, b1, c11);
-    pa += 16;
-    pb += 32;
-  }
-  v128.store(tile, c00);
-  v128.store(tile, c01, 16);
-  v128.store(tile, c10, 32);
-  v128.store(tile, c11, 48);
 }
 
 /**
