@@ -32,17 +32,27 @@ const PLANE_SKEW: i32 = 16;
   store<f32>(dst + 3 * plane, d);
 }
 
-/** U[k][o][c] = (G w[o][c] Gᵀ)[k] for 3x3 filters w [O][C][3][3]. */
-export function winogradFilter(w: usize, u: usize, O: i32, C: i32): void {
+/**
+ * U[k][o][c] = (G w[o][c] Gᵀ)[k] for 3x3 filters w [O][C][3][3]. With `flip`,
+ * U[k][c][o] from w[o][c] rotated by 180° (the filters of the input
+ * gradient, in and out swapped).
+ */
+export function winogradFilter(w: usize, u: usize, O: i32, C: i32, flip: bool): void {
   const plane = <usize>(O * C) << 2;
   for (let o = 0; o < O; o++) {
     for (let c = 0; c < C; c++) {
       const f = w + (<usize>((o * C + c) * 9) << 2);
-      const f00 = load<f32>(f), f01 = load<f32>(f, 4), f02 = load<f32>(f, 8);
-      const f10 = load<f32>(f, 12), f11 = load<f32>(f, 16), f12 = load<f32>(f, 20);
-      const f20 = load<f32>(f, 24), f21 = load<f32>(f, 28), f22 = load<f32>(f, 32);
+      let f00 = load<f32>(f), f01 = load<f32>(f, 4), f02 = load<f32>(f, 8);
+      let f10 = load<f32>(f, 12), f11 = load<f32>(f, 16), f12 = load<f32>(f, 20);
+      let f20 = load<f32>(f, 24), f21 = load<f32>(f, 28), f22 = load<f32>(f, 32);
+      if (flip) {
+        let s = f00; f00 = f22; f22 = s;
+        s = f01; f01 = f21; f21 = s;
+        s = f02; f02 = f20; f20 = s;
+        s = f10; f10 = f12; f12 = s;
+      }
       // t = G f, row by row, then each row times Gᵀ
-      const dst = u + (<usize>(o * C + c) << 2);
+      const dst = u + (<usize>(flip ? c * O + o : o * C + c) << 2);
       filterRow(f00, f01, f02, dst, plane);
       filterRow(0.5 * (f00 + f10 + f20), 0.5 * (f01 + f11 + f21), 0.5 * (f02 + f12 + f22), dst + 4 * plane, plane);
       filterRow(0.5 * (f00 - f10 + f20), 0.5 * (f01 - f11 + f21), 0.5 * (f02 - f12 + f22), dst + 8 * plane, plane);

@@ -25,7 +25,7 @@ export interface KernelExports {
   conv2dBackpropInput(dy: number, w: number, dx: number, geo: number, n0: number, n1: number, scratch: number): void;
   conv2dBackpropFilter(x: number, dy: number, dw: number, geo: number, n0: number, n1: number, scratch: number): void;
   convScratchBytes(geo: number): number;
-  winogradFilter(w: number, u: number, O: number, C: number): void;
+  winogradFilter(w: number, u: number, O: number, C: number, flip: number): void;
   winogradConv(x: number, u: number, y: number, geo: number, n0: number, n1: number, t0: number, t1: number, scratch: number, gemmScratch: number): void;
   winogradScratchBytes(geo: number, gemmBytes: number): number;
   winogradBlocks(geo: number): number;

@@ -70,15 +70,22 @@ function winogradApplies(be: WasmBackend, x: readonly number[], w: readonly numb
 /** Bytes of V and M (one tile block) that should stay in L2. */
 const WINOGRAD_BLOCK_BYTES = 768 * 1024;
 
-/** The Winograd convolution: the filters' transform once, then images (or a small batch's tile blocks) over threads. */
-function winograd(be: WasmBackend, x: number, w: number, y: number, xShape: readonly number[], yShape: readonly number[], a: ConvAttrs, macs: number): void {
+/**
+ * The Winograd convolution of x [N, C, H, W] into y [N, O, OH, OW] with top
+ * and left padding (pt, pl): the filters' transform once, then images (or a
+ * small batch's tile blocks) over threads. With `flip`, w is [C, O, 3, 3] and
+ * convolves rotated by 180° with in and out swapped: the input gradient.
+ */
+function winograd(be: WasmBackend, x: number, w: number, y: number, xShape: readonly number[], yShape: readonly number[], pt: number, pl: number, macs: number, flip = false): void {
   const [N, C, H, W] = xShape as [number, number, number, number];
   const [, O, OH, OW] = yShape as [number, number, number, number];
   const tilesPerBlock = Math.max(8, Math.min(512, Math.floor(WINOGRAD_BLOCK_BYTES / (64 * (C + O)) / 8) * 8));
-  const [geo] = be.args([C, H, W, O, OH, OW, a.padding[0], a.padding[2], tilesPerBlock]);
+  const [geo] = be.args([C, H, W, O, OH, OW, pt, pl, tilesPerBlock]);
   const uBytes = 16 * O * C * 4;
   const u = be.temp(uBytes);
-  be.k.winogradFilter(w, u, O, C);
+  // the filter as stored is [O, C] (forward) or [C, O] (flipped)
+  if (flip) be.k.winogradFilter(w, u, C, O, 1);
+  else be.k.winogradFilter(w, u, O, C, 0);
   const scratchBytes = be.k.winogradScratchBytes(geo!, 0);
   const blocks = be.k.winogradBlocks(geo!);
   const byBlocks = N < be.threads && macs >= PARALLEL_MACS;
@@ -110,7 +117,7 @@ function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef<ConvAttrs & { ac
       if (y.bytes === 0) return [y];
       const pixels = yShape[2]! * yShape[3]!;
       const macs = sizeOf(yShape) * sizeOf(w!.shape.slice(1));
-      if (winogradApplies(be, x!.shape, w!.shape, yShape, attrs)) winograd(be, ptr(x!), ptr(w!), y.ptr, x!.shape, yShape, attrs, macs);
+      if (winogradApplies(be, x!.shape, w!.shape, yShape, attrs)) winograd(be, ptr(x!), ptr(w!), y.ptr, x!.shape, yShape, attrs.padding[0], attrs.padding[2], macs);
       else perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr], pixels, macs);
       if (b !== undefined) {
         const [code, param] = activationCode(attrs.activation ?? null);
@@ -132,6 +139,13 @@ const backpropInputKernel: KernelDef<ConvAttrs & { inputShape: number[] }> = {
     if (dx.bytes === 0) return [dx];
     if (sizeOf(dy!.shape) === 0) {
       be.view('float32', dx.ptr, sizeOf(attrs.inputShape)).fill(0);
+      return [dx];
+    }
+    const [pt, pl] = [attrs.padding[0], attrs.padding[2]];
+    // At stride 1 the input gradient is a convolution of dy with the filters
+    // rotated by 180° and in/out swapped, padded by 2 − p: Winograd's too.
+    if (pt <= 2 && pl <= 2 && winogradApplies(be, dy!.shape, w!.shape, attrs.inputShape, attrs)) {
+      winograd(be, ptr(dy!), ptr(w!), dx.ptr, dy!.shape, attrs.inputShape, 2 - pt, 2 - pl, sizeOf(attrs.inputShape) * sizeOf(w!.shape) / w!.shape[1]!, true);
       return [dx];
     }
     perImage(be, 'conv2dBackpropInput', attrs.inputShape[0]!, geometry(be, attrs.inputShape, w!.shape, dy!.shape, attrs), () => [ptr(dy!), ptr(w!), dx.ptr]);
