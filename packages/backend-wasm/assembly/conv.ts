@@ -1,32 +1,10 @@
-// 2-D convolution (NCHW, weights [O, C/G, KH, KW]) as im2col + GEMM per image
-// and group, and its two back-propagations. Threads take ranges of images.
+// 2-D convolution (NCHW, weights [O, C/G, KH, KW]) as a GEMM per image and
+// group whose panels are packed straight from the image (pack-image.ts), and
+// its two back-propagations through im2col / col2im. Threads take ranges of
+// images, or of a small batch's output pixels.
+import { copyFloats, zeroFloats } from './floats';
 import { gemm, gemmImage, GEMM_SCRATCH_BYTES } from './gemm';
 import { PAD_SLACK, IM_BYTES, IM_DH, IM_DW, IM_HP, IM_KH, IM_KW, IM_OW, IM_SH, IM_SW, IM_WP, padImage } from './pack-image';
-
-// Short copies and fills inline: memory.copy and memory.fill are calls into
-// the engine, which cost more than the 20-odd floats of an image row.
-// @ts-ignore: decorator
-@inline function copyFloats(dst: usize, src: usize, n: i32): void {
-  if (n < 4) {
-    for (let k = 0; k < n; k++) store<f32>(dst + (<usize>k << 2), load<f32>(src + (<usize>k << 2)));
-    return;
-  }
-  let k = 0;
-  for (; k + 4 <= n; k += 4) v128.store(dst + (<usize>k << 2), v128.load(src + (<usize>k << 2)));
-  // the tail as one vector ending at the last element (it rewrites a few with the same values)
-  if (k < n) v128.store(dst + (<usize>(n - 4) << 2), v128.load(src + (<usize>(n - 4) << 2)));
-}
-
-// @ts-ignore: decorator
-@inline function zeroFloats(dst: usize, n: i32): void {
-  if (n < 4) {
-    for (let k = 0; k < n; k++) store<f32>(dst + (<usize>k << 2), 0);
-    return;
-  }
-  let k = 0;
-  for (; k + 4 <= n; k += 4) v128.store(dst + (<usize>k << 2), f32x4.splat(0));
-  if (k < n) v128.store(dst + (<usize>(n - 4) << 2), f32x4.splat(0));
-}
 
 // Geometry, an i32 array in memory:
 // [C, H, W, O, KH, KW, OH, OW, sh, sw, pt, pl, dh, dw, G]

@@ -6,6 +6,8 @@
 // consecutive floats. The buffer has PAD_SLACK floats past its end: vector
 // loads at the end of a row may read them, and their lanes are discarded.
 
+import { copyFloats } from './floats';
+
 // Layout of the description `im` (i32s): OW, sh, sw, dh, dw, KH, KW, Hp, Wp,
 // then 8 lane offsets and the byte offsets of up to 256 taps (scratch for
 // the current panel and block).
@@ -31,10 +33,7 @@ export function padImage(x: usize, cg: i32, H: i32, W: i32, pt: i32, pl: i32, Hp
   for (let c = 0; c < cg; c++) {
     for (let r = 0; r < rows; r++) {
       const src = x + (<usize>((c * H + r) * W) << 2);
-      const dst = xp + (<usize>((c * Hp + r + pt) * Wp + pl) << 2);
-      let q = 0;
-      for (; q + 4 <= cols; q += 4) v128.store(dst + (<usize>q << 2), v128.load(src + (<usize>q << 2)));
-      for (; q < cols; q++) store<f32>(dst + (<usize>q << 2), load<f32>(src + (<usize>q << 2)));
+      copyFloats(xp + (<usize>((c * Hp + r + pt) * Wp + pl) << 2), src, cols);
     }
   }
 }
@@ -107,7 +106,7 @@ export function packImage(xp: usize, im: usize, j0: i32, jEnd: i32, nc: i32, p0:
     }
     if (sw == 1 && j + 8 <= jEnd && 8 - split <= OW) {
       // the end of one output row and the start of the next
-      const next = <usize>((oh + 1) * sh * Wp - oh * sh * Wp - ow) << 2;
+      const next = <usize>(sh * Wp - ow) << 2;
       switch (split) {
         case 1: crossTaps(1, xp, offs, kc, first, next, dst); break;
         case 2: crossTaps(2, xp, offs, kc, first, next, dst); break;

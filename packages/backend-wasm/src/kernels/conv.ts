@@ -9,6 +9,7 @@
 import { type FusedActivation, type KernelContext, type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 import { splitRange } from '../backend.js';
+import type { ThreadKernel } from '../protocol.js';
 import { activationCode } from './elementwise.js';
 import { runOnHost } from './host.js';
 
@@ -33,31 +34,46 @@ function geometry(be: WasmBackend, x: readonly number[], w: readonly number[], y
 const PARALLEL_MACS = 1 << 20;
 
 /**
+ * How a convolution splits over threads: by images, or, when the batch is
+ * smaller than the thread count and `units` > 0, by units of one image's
+ * work (output pixels, Winograd tile blocks) in multiples of `align`.
+ * Returns the part count and part t's [n0, n1, u0, u1].
+ */
+function convSplit(be: WasmBackend, N: number, units: number, align: number, macs: number): [number, (t: number, parts: number) => [number, number, number, number]] {
+  if (macs < PARALLEL_MACS) return [1, () => [0, N, 0, units]];
+  if (units > 0 && N < be.threads) return [Math.min(be.threads, Math.ceil(units / align)), (t, n) => [0, N, ...splitRange(units, n, t, align)]];
+  return [Math.min(N, be.threads), (t, n) => [...splitRange(N, n, t), 0, units]];
+}
+
+/** Runs `kernel` over `parts` threads, each with `bytes` of scratch of its own. */
+function withScratch(be: WasmBackend, kernel: ThreadKernel, parts: number, bytes: number, argsOf: (t: number, parts: number, scratch: number) => number[]): void {
+  const scratch = Array.from({ length: parts }, () => be.temp(bytes));
+  try {
+    be.parallel(kernel, parts, (t, n) => argsOf(t, n, scratch[t]!));
+  } finally {
+    for (const s of scratch) be.freeTemp(s, bytes);
+  }
+}
+
+/**
  * Runs a conv kernel with per-thread scratch, the batch split over threads;
  * the forward kernel splits the output pixels instead when the batch is
  * smaller than the thread count (batch-1 inference).
  */
 function perImage(be: WasmBackend, kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter', N: number, geo: number, ptrs: (t: number) => [number, number, number], pixels = 0, macs = Infinity): void {
-  const scratchBytes = be.k.convScratchBytes(geo);
-  const byPixels = kernel === 'conv2d' && N < be.threads && macs >= PARALLEL_MACS;
-  const parts = byPixels ? Math.min(be.threads, Math.ceil(pixels / 8)) : macs >= PARALLEL_MACS ? Math.min(N, be.threads) : 1;
-  const scratch = Array.from({ length: Math.max(1, parts) }, () => be.temp(scratchBytes));
-  try {
-    be.parallel(kernel, parts, (t, n) => {
-      if (kernel !== 'conv2d') return [...ptrs(t), geo, ...splitRange(N, n, t), scratch[t]!];
-      const [n0, n1] = byPixels ? [0, N] : splitRange(N, n, t);
-      const [j0, j1] = byPixels ? splitRange(pixels, n, t, 8) : [0, pixels];
-      return [...ptrs(t), geo, n0, n1, j0, j1, scratch[t]!];
-    });
-  } finally {
-    for (const s of scratch) be.freeTemp(s, scratchBytes);
-  }
+  const forward = kernel === 'conv2d';
+  const [parts, range] = convSplit(be, N, forward ? pixels : 0, 8, macs);
+  withScratch(be, kernel, parts, be.k.convScratchBytes(geo), (t, n, scratch) => {
+    const [n0, n1, j0, j1] = range(t, n);
+    return forward ? [...ptrs(t), geo, n0, n1, j0, j1, scratch] : [...ptrs(t), geo, n0, n1, scratch];
+  });
 }
 
 const ptr = (t: TensorInfo) => (t.data as WasmData).ptr;
 
 /**
- * Whether a forward convolution runs as Winograd F(2x2, 3x3): 3x3 filters at
+ * Whether a convolution (the forward one, or the input gradient seen as one)
+ * runs as Winograd F(2x2, 3x3): 3x3 filters at
  * stride 1, no dilation or groups, and channels enough for its 16 products
  * to beat one 9-times-deeper product (2.25 times fewer multiplies). Its
  * results differ from im2col's by float rounding only.
@@ -86,19 +102,10 @@ function winograd(be: WasmBackend, x: number, w: number, y: number, xShape: read
   // the filter as stored is [O, C] (forward) or [C, O] (flipped)
   if (flip) be.k.winogradFilter(w, u, C, O, 1);
   else be.k.winogradFilter(w, u, O, C, 0);
-  const scratchBytes = be.k.winogradScratchBytes(geo!, 0);
-  const blocks = be.k.winogradBlocks(geo!);
-  const byBlocks = N < be.threads && macs >= PARALLEL_MACS;
-  const parts = macs < PARALLEL_MACS ? 1 : byBlocks ? Math.min(be.threads, blocks) : Math.min(N, be.threads);
-  const scratch = Array.from({ length: parts }, () => be.temp(scratchBytes));
   try {
-    be.parallel('winogradConv', parts, (t, n) => {
-      const [n0, n1] = byBlocks ? [0, N] : splitRange(N, n, t);
-      const [t0, t1] = byBlocks ? splitRange(blocks, n, t) : [0, blocks];
-      return [x, u, y, geo!, n0, n1, t0, t1, scratch[t]!, be.gemmScratch(t)];
-    });
+    const [parts, range] = convSplit(be, N, be.k.winogradBlocks(geo!), 1, macs);
+    withScratch(be, 'winogradConv', parts, be.k.winogradScratchBytes(geo!, 0), (t, n, scratch) => [x, u, y, geo!, ...range(t, n), scratch, be.gemmScratch(t)]);
   } finally {
-    for (const s of scratch) be.freeTemp(s, scratchBytes);
     be.freeTemp(u, uBytes);
   }
 }
@@ -121,7 +128,7 @@ function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef<ConvAttrs & { ac
       else perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr], pixels, macs);
       if (b !== undefined) {
         const [code, param] = activationCode(attrs.activation ?? null);
-        be.k.biasPlanes(y.ptr, ptr(b), yShape[0]! * yShape[1]!, yShape[1]!, yShape[2]! * yShape[3]!, code, param);
+        be.k.biasPlanes(y.ptr, ptr(b), yShape[0]! * yShape[1]!, yShape[1]!, pixels, code, param);
       }
       return [y];
     },

@@ -32,7 +32,7 @@ export function activationCode(activation: FusedActivation | null): [number, num
   if (activation === null) return [-1, 0];
   const code = UNARY[activation.op as UnaryOp];
   if (code !== undefined) return [code, 0];
-  return ACTIVATIONS[activation.op]!({ ...activation.attrs });
+  return ACTIVATIONS[activation.op]!(activation.attrs ?? {});
 }
 
 function unaryKernel(op: string, codeOf: (attrs: Record<string, unknown>) => [number, number]): KernelDef {
