@@ -61,6 +61,12 @@ export function sharedMemorySupported(): boolean {
 
 const modules = new Map<string, WebAssembly.Module>();
 let relaxed: boolean | undefined;
+let simd: boolean | undefined;
+
+/** True where the engine accepts WebAssembly SIMD, which the wasm backend needs (Node 16.4+, current browsers). */
+export function simdSupported(): boolean {
+  return (simd ??= typeof WebAssembly === 'object' && WebAssembly.validate(decode(plainWasm) as BufferSource));
+}
 
 /**
  * True where the engine accepts relaxed SIMD (the kernels then use fused

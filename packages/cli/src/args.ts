@@ -26,6 +26,8 @@ export interface TrainArgs {
   trainSize: number | undefined;
   schedule: 'none' | 'cosine';
   dropout: number;
+  /** Warnings about options given that this model or optimizer does not use. */
+  ignored: string[];
 }
 
 /** Options of `nn eval`. */
@@ -34,6 +36,8 @@ export interface EvalArgs {
   data: 'mnist' | 'fashion-mnist' | undefined;
   dataDir: string | undefined;
   batch: number;
+  /** char-lstm runs: the text to measure bits per character on (default: the one trained on). */
+  text: string | undefined;
 }
 
 function number(name: string, value: string | undefined, fallback: number, integer = false): number {
@@ -54,12 +58,39 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
   return value as T;
 }
 
-function parse(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']) {
+type Options = NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>['options']>;
+
+/**
+ * Joins `--name -1` into `--name=-1` for string options, so that a negative
+ * value reaches nn's own check ("must be a positive integer") instead of
+ * Node's "argument is ambiguous".
+ */
+function joinDashValues(args: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = /^--([\w-]+)$/.exec(args[i]!)?.[1];
+    const next = args[i + 1];
+    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && /^-\d|^-\.\d|^-Infinity$/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(args[i]!);
+  }
+  return out;
+}
+
+function parse(args: string[], options: Options) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: joinDashValues(args, options), options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
+}
+
+function seedOf(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new UsageError(`--seed must be an integer, got '${value}'`);
+  return n;
 }
 
 function dropoutRate(value: string | undefined): number {
@@ -88,9 +119,17 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     dropout: { type: 'string' },
   });
   const v = values as Record<string, string | undefined>;
-  if (positionals.length !== 1) throw new UsageError(`nn train takes one architecture (mlp or lenet), got ${positionals.length ? positionals.join(' ') : 'none'}`);
-  const arch = oneOf('architecture', positionals[0], ['mlp', 'lenet'] as const);
+  if (positionals.length !== 1 || !['mlp', 'lenet'].includes(positionals[0]!)) {
+    const got = positionals.length ? `'${positionals.join(' ')}'` : 'none';
+    throw new UsageError(`nn train takes one model: mlp, lenet or char-lstm (nn train MODEL --data ...), got ${got}`);
+  }
+  const arch = positionals[0] as 'mlp' | 'lenet';
   const optimizer = oneOf('optimizer', v.optimizer, ['sgd', 'adam'] as const, 'adam');
+  const ignored: string[] = [];
+  if (arch === 'lenet') for (const flag of ['hidden', 'dropout'] as const) if (v[flag] !== undefined) ignored.push(`--${flag} is ignored: lenet has a fixed layout`);
+  if (optimizer === 'adam' && v.momentum !== undefined) ignored.push('--momentum is ignored: it applies to --optimizer sgd');
+  const momentum = v.momentum === undefined ? 0.9 : Number(v.momentum);
+  if (!(momentum >= 0 && momentum < 1)) throw new UsageError(`--momentum must be in [0, 1), got '${v.momentum}'`);
   const hidden = (v.hidden ?? '256').split(',').map((h) => number('hidden', h, 0, true));
   return {
     arch,
@@ -100,14 +139,15 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     batch: number('batch', v.batch, 64, true),
     lr: number('lr', v.lr, optimizer === 'adam' ? 1e-3 : 0.1),
     optimizer,
-    momentum: v.momentum === undefined ? 0.9 : Number(v.momentum),
+    momentum,
     hidden,
     activation: oneOf('activation', v.activation, ['relu', 'sigmoid', 'tanh'] as const, 'relu'),
-    seed: v.seed === undefined ? 1 : Math.trunc(Number(v.seed)),
+    seed: seedOf(v.seed),
     out: v.out ?? 'runs/latest',
     trainSize: v['train-size'] === undefined ? undefined : number('train-size', v['train-size'], 0, true),
     schedule: oneOf('schedule', v.schedule, ['none', 'cosine'] as const, 'none'),
     dropout: dropoutRate(v.dropout),
+    ignored,
   };
 }
 
@@ -135,7 +175,7 @@ export function parseCharLstmArgs(args: string[]): import('./char-lstm.js').Char
     hidden: number('hidden', v.hidden, 128, true),
     layers: number('layers', v.layers, 1, true),
     lr: number('lr', v.lr, 0.002),
-    seed: v.seed === undefined ? 1 : Math.trunc(Number(v.seed)),
+    seed: seedOf(v.seed),
     out: v.out ?? 'runs/char-lstm',
     steps: v.steps === undefined ? undefined : number('steps', v.steps, 0, true),
   };
@@ -143,6 +183,7 @@ export function parseCharLstmArgs(args: string[]): import('./char-lstm.js').Char
 
 /** Options every command takes: the backend and its threads. */
 export interface GlobalArgs {
+  /** The backend asked for; `undefined`: the fastest available (wasm where WebAssembly SIMD exists, else cpu). */
   backend: 'cpu' | 'wasm' | undefined;
   threads: number | undefined;
 }
@@ -164,13 +205,13 @@ export function splitGlobalArgs(args: string[]): { global: GlobalArgs; rest: str
   }
   const backend = found.backend === undefined ? undefined : oneOf('backend', found.backend, ['cpu', 'wasm'] as const);
   const threads = found.threads === undefined ? undefined : number('threads', found.threads, 1, true);
-  if (threads !== undefined && backend !== 'wasm') throw new UsageError('--threads applies to --backend wasm');
+  if (threads !== undefined && backend === 'cpu') throw new UsageError('--threads applies to the wasm backend, not --backend cpu');
   return { global: { backend, threads }, rest };
 }
 
 /** Parses the arguments after `nn eval`. */
 export function parseEvalArgs(args: string[]): EvalArgs {
-  const { values, positionals } = parse(args, { data: { type: 'string' }, 'data-dir': { type: 'string' }, batch: { type: 'string' } });
+  const { values, positionals } = parse(args, { data: { type: 'string' }, 'data-dir': { type: 'string' }, batch: { type: 'string' }, text: { type: 'string' } });
   const v = values as Record<string, string | undefined>;
   if (positionals.length !== 1) throw new UsageError('nn eval takes one checkpoint directory');
   return {
@@ -178,6 +219,7 @@ export function parseEvalArgs(args: string[]): EvalArgs {
     data: v.data === undefined ? undefined : oneOf('data', v.data, ['mnist', 'fashion-mnist'] as const),
     dataDir: v['data-dir'],
     batch: number('batch', v.batch, 500, true),
+    text: v.text,
   };
 }
 
@@ -187,13 +229,18 @@ export const HELP = `nn: train and evaluate neural networks
 Usage:
   nn train mlp|lenet --data mnist|fashion-mnist [options]
   nn train char-lstm --text FILE|DIR [options]
-  nn eval DIR [--data mnist|fashion-mnist] [--batch B]
-  nn --help
+  nn eval DIR [--data mnist|fashion-mnist] [--batch B] [--text FILE]
+  nn --help | --version
 
 Every command takes:
-  --backend NAME     cpu (default) or wasm: SIMD WebAssembly on worker
-                     threads (@nn/backend-wasm), several times faster
+  --backend NAME     wasm: SIMD WebAssembly on worker threads
+                     (@nn/backend-wasm), the default wherever WebAssembly
+                     SIMD exists; cpu: the pure TypeScript reference backend,
+                     the default elsewhere. The backend used is printed first.
   --threads N        wasm: threads to use (default: the number of cores)
+
+A run stops at the first batch whose loss is NaN or infinite, says so, and
+exits with 1 (history.json and curves.html are written; no checkpoint).
 
 nn train mlp   trains a multi-layer perceptron (784-H-...-10) on inputs
                standardised with the training split's mean and deviation,
@@ -237,7 +284,9 @@ nn train char-lstm  trains a character-level LSTM language model
 
 nn eval DIR    loads DIR/model.safetensors (the architecture and data set are
                read from its metadata) and prints loss and accuracy on the
-               test split.
+               test split; for a char-lstm run, bits per character on the
+               held-out last 10% of its text.
   --data NAME        evaluate on another data set than the one trained on
   --batch B          evaluation batch size (default 500)
+  --text PATH        char-lstm: measure on this text instead
 `;

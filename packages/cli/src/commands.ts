@@ -9,9 +9,11 @@ import { loadSafetensors } from '@nn/io';
 import type { Module } from '@nn/layers-core';
 import { lenet5, mlp } from '@nn/models';
 import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@nn/optim';
-import { manualSeed } from '@nn/tensor';
-import { evaluate, fit, plotHistory, saveCheckpoint } from '@nn/train';
+import { manualSeed, NNError } from '@nn/tensor';
+import { evaluate, fit, plotHistory, saveCheckpoint, TerminateOnNaN } from '@nn/train';
 import { type EvalArgs, type TrainArgs, UsageError } from './args.js';
+import { evalCharLstm } from './char-lstm.js';
+import { prepareOutDir } from './out-dir.js';
 
 function loadData(name: 'mnist' | 'fashion-mnist', dataDir?: string): ImageDataset {
   return name === 'mnist' ? loadMnist() : loadFashionMnist(dataDir);
@@ -43,6 +45,8 @@ function describe(config: ModelConfig): string {
 
 /** `nn train`: trains, prints the final test accuracy, writes checkpoint and curves. Returns the test accuracy. */
 export async function train(args: TrainArgs, log: (line: string) => void = console.log): Promise<number> {
+  prepareOutDir(args.out);
+  for (const warning of args.ignored) log(`warning: ${warning}`);
   manualSeed(args.seed);
   const data = loadData(args.data, args.dataDir);
   let { images, labels } = data.train;
@@ -58,22 +62,28 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
   const trainLoader = new DataLoader(new TensorDataset(normalize(images, config.mean, config.std), labels), { batchSize: args.batch, shuffle: true, seed: args.seed });
   const testLoader = new DataLoader(new TensorDataset(normalize(data.test.images, config.mean, config.std), data.test.labels), { batchSize: 500 });
   log(`nn train ${describe(config)} on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
-  const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy', validation: testLoader });
+  const guard = new TerminateOnNaN();
+  const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy', validation: testLoader, callbacks: [guard] });
   const accuracy = history.last!.valAccuracy!;
-  saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config) } });
-  writeFileSync(join(args.out, 'history.json'), JSON.stringify(history.epochs, null, 2));
+  writeFileSync(join(args.out, 'history.json'), history.toJSON());
   await plotHistory(history, join(args.out, 'curves.html'), { title: `${describe(config)} on ${args.data}` });
+  if (guard.message !== undefined) throw new NNError(`${guard.message}. Wrote history.json and curves.html to ${args.out}; no checkpoint.`);
+  saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config) } });
   log(`final test accuracy: ${(accuracy * 100).toFixed(2)}% (${data.test.images.shape[0]} test samples)`);
   log(`wrote ${join(args.out, 'model.safetensors')}, optimizer.safetensors, curves.html, history.json`);
   return accuracy;
 }
 
-/** `nn eval`: loads a checkpoint and evaluates it on a test split. Returns loss and accuracy. */
-export function evalCheckpoint(args: EvalArgs, log: (line: string) => void = console.log): Record<string, number> {
+/**
+ * `nn eval`: loads a checkpoint and evaluates it on a test split. Returns
+ * loss and accuracy (for a char-lstm run, `bitsPerChar`).
+ */
+export async function evalCheckpoint(args: EvalArgs, log: (line: string) => void = console.log): Promise<Record<string, number>> {
   const file = join(args.dir, 'model.safetensors');
   if (!existsSync(file)) throw new UsageError(`no model.safetensors in ${args.dir} (train one with: nn train mlp --data mnist --out ${args.dir})`);
   const { tensors, metadata } = loadSafetensors(file);
-  const config = JSON.parse(metadata['nn.config'] ?? 'null') as ModelConfig | null;
+  const config = JSON.parse(metadata['nn.config'] ?? 'null') as ModelConfig | { arch: 'char-lstm' } | null;
+  if (config?.arch === 'char-lstm') return { bitsPerChar: evalCharLstm(args, config, tensors, log) };
   if (config?.arch !== 'mlp' && config?.arch !== 'lenet') throw new UsageError(`${file} has no nn model configuration in its metadata`);
   const model = build(config);
   model.loadStateDict(tensors);

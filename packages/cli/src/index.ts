@@ -8,7 +8,8 @@
  * ```
  * @packageDocumentation
  */
-import { configureWasm, getThreads, setThreads, wasmPlugin } from '@nn/backend-wasm';
+import { createRequire } from 'node:module';
+import { configureWasm, getThreads, setThreads, simdSupported, wasmPlugin } from '@nn/backend-wasm';
 import { getBackend, NNError, setBackend, use } from '@nn/tensor';
 import { type GlobalArgs, HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs, splitGlobalArgs, UsageError } from './args.js';
 import { trainCharLstm } from './char-lstm.js';
@@ -19,30 +20,40 @@ export { train, evalCheckpoint } from './commands.js';
 export { trainCharLstm, type CharLstmArgs } from './char-lstm.js';
 export { parseCharLstmArgs } from './args.js';
 
+/** The version of @nn/cli (`nn --version`). */
+export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
 /** Runs `nn` with the given arguments; returns the exit code (0 ok, 1 failure, 2 usage). */
 export async function run(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
   const [command, ...args] = argv;
   const previous = getBackend();
   try {
+    if (command === '--version' || command === '-v' || command === 'version') {
+      out(`nn ${VERSION}`);
+      return 0;
+    }
     const { global, rest } = splitGlobalArgs(args);
-    await selectBackend(global, out);
     if (command === undefined || command === '--help' || command === '-h' || command === 'help' || rest.includes('--help')) {
       out(HELP);
       return command === undefined ? 2 : 0;
     }
+    // Parse everything before starting a backend, so that usage mistakes are reported at once.
+    let job: () => Promise<unknown>;
     if (command === 'train' && rest[0] === 'char-lstm') {
-      trainCharLstm(parseCharLstmArgs(rest.slice(1)), out);
-      return 0;
+      const parsed = parseCharLstmArgs(rest.slice(1));
+      job = async () => trainCharLstm(parsed, out);
+    } else if (command === 'train') {
+      const parsed = parseTrainArgs(rest);
+      job = () => train(parsed, out);
+    } else if (command === 'eval') {
+      const parsed = parseEvalArgs(rest);
+      job = () => evalCheckpoint(parsed, out);
+    } else {
+      throw new UsageError(`unknown command '${command}' (commands: train, eval)`);
     }
-    if (command === 'train') {
-      await train(parseTrainArgs(rest), out);
-      return 0;
-    }
-    if (command === 'eval') {
-      evalCheckpoint(parseEvalArgs(rest), out);
-      return 0;
-    }
-    throw new UsageError(`unknown command '${command}' (commands: train, eval)`);
+    await selectBackend(global, out);
+    await job();
+    return 0;
   } catch (e) {
     if (e instanceof UsageError) {
       err(`nn: ${e.message}\nRun 'nn --help' for usage.`);
@@ -59,9 +70,12 @@ export async function run(argv: string[], out: (line: string) => void = console.
   }
 }
 
-/** Switches to the backend the options ask for (and reports it). */
-async function selectBackend({ backend, threads }: GlobalArgs, out: (line: string) => void): Promise<void> {
-  if (backend === undefined) return;
+/**
+ * Switches to the backend the options ask for, or by default to the fastest
+ * one available (wasm where WebAssembly SIMD exists, else cpu), and says
+ * which one runs.
+ */
+async function selectBackend({ backend = simdSupported() ? 'wasm' : 'cpu', threads }: GlobalArgs, out: (line: string) => void): Promise<void> {
   if (backend === 'wasm') {
     use(wasmPlugin);
     configureWasm({ threads });
@@ -70,5 +84,6 @@ async function selectBackend({ backend, threads }: GlobalArgs, out: (line: strin
     out(`backend: wasm (SIMD, ${getThreads()} thread${getThreads() === 1 ? '' : 's'})`);
   } else {
     await setBackend('cpu');
+    out('backend: cpu (pure TypeScript)');
   }
 }

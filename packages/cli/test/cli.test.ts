@@ -17,11 +17,52 @@ describe('nn command', () => {
     const err: string[] = [];
     expect(await run(['train', 'mlp', '--data', 'cifar'], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[0]).toBe("nn: --data must be one of mnist, fashion-mnist, got 'cifar'\nRun 'nn --help' for usage.");
-    expect(await run(['train', 'mlp', '--data', 'mnist', '--epochs', '-1'], () => {}, () => {})).toBe(2);
+    expect(await run(['train', 'mlp', '--data', 'mnist', '--epochs', '-1'], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err.pop()).toMatch(/^nn: --epochs must be a positive integer, got '-1'/);
     expect(await run(['train', 'mlp', '--bogus'], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[1]).toMatch(/Unknown option '--bogus'/);
     expect(await run(['fly'], () => {}, () => {})).toBe(2);
     expect(() => parseTrainArgs(['cnn', '--data', 'mnist'])).toThrow(UsageError);
+    expect(() => parseTrainArgs(['resnet', '--data', 'mnist'])).toThrow("nn train takes one model: mlp, lenet or char-lstm (nn train MODEL --data ...), got 'resnet'");
+    expect(() => parseTrainArgs(['mlp', '--data', 'mnist', '--lr', '-0.1'])).toThrow("--lr must be a positive number, got '-0.1'");
+  });
+
+  it('--version prints the package version', async () => {
+    const out: string[] = [];
+    expect(await run(['--version'], (l) => out.push(l))).toBe(0);
+    expect(out).toEqual([`nn ${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}`]);
+  });
+
+  it('warns about options the model ignores', () => {
+    expect(parseTrainArgs(['lenet', '--data', 'mnist', '--hidden', '32']).ignored).toEqual(['--hidden is ignored: lenet has a fixed layout']);
+    expect(parseTrainArgs(['mlp', '--data', 'mnist', '--momentum', '0.5']).ignored).toEqual(['--momentum is ignored: it applies to --optimizer sgd']);
+    expect(parseTrainArgs(['mlp', '--data', 'mnist', '--optimizer', 'sgd', '--momentum', '0.5']).ignored).toEqual([]);
+  });
+
+  it('refuses an output path that is a file before training anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-out-'));
+    const file = join(dir, 'taken');
+    writeFileSync(file, 'x');
+    const out: string[] = [], err: string[] = [];
+    expect(await run(['train', 'mlp', '--data', 'mnist', '--out', file], (l) => out.push(l), (l) => err.push(l))).toBe(2);
+    expect(err[0]).toMatch(/--out .*taken is a file, not a directory/);
+    expect(out.some((l) => l.startsWith('epoch'))).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('x');
+  });
+
+  it('a diverging run stops at the first NaN loss, exits with 1 and keeps the NaN in history.json', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'nn-nan-')), 'not', 'yet', 'there');
+    const out: string[] = [], err: string[] = [];
+    const code = await run(['train', 'mlp', '--data', 'mnist', '--epochs', '2', '--lr', '1e30', '--train-size', '1000', '--out', dir, '--backend', 'cpu'], (l) => out.push(l), (l) => err.push(l));
+    expect(code).toBe(1);
+    expect(err[0]).toMatch(/^nn: training stopped: the loss became (NaN|Infinity) at epoch 1, batch \d+/);
+    expect(out.some((l) => l.startsWith('final test accuracy'))).toBe(false);
+    const history = JSON.parse(readFileSync(join(dir, 'history.json'), 'utf8')) as Record<string, unknown>[];
+    expect(history.length).toBe(1);
+    expect(['NaN', 'Infinity']).toContain(history[0]!.loss);
+    expect(history[0]!.valAccuracy).toBeLessThan(0.5);
+    expect(existsSync(join(dir, 'curves.html'))).toBe(true);
+    expect(existsSync(join(dir, 'model.safetensors'))).toBe(false);
   });
 
   it('trains on MNIST, writes checkpoint and curves, and eval reproduces the accuracy', async () => {
@@ -36,7 +77,7 @@ describe('nn command', () => {
     expect(readFileSync(join(dir, 'curves.html'), 'utf8')).toContain('<svg');
     const evalOut: string[] = [];
     expect(await run(['eval', dir], (l) => evalOut.push(l))).toBe(0);
-    expect(evalOut[0]).toContain(`accuracy ${accuracy.toFixed(2)}%`);
+    expect(evalOut[1]).toContain(`accuracy ${accuracy.toFixed(2)}%`);
     const err: string[] = [];
     expect(await run(['eval', join(dir, 'nothing')], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[0]).toMatch(/no model.safetensors in/);
@@ -56,8 +97,8 @@ describe('nn --backend wasm', () => {
     const err: string[] = [];
     expect(await run(['train', 'mlp', '--data', 'mnist', '--backend', 'gpu'], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[0]).toMatch(/--backend must be one of cpu, wasm, got 'gpu'/);
-    expect(await run(['train', 'mlp', '--data', 'mnist', '--threads', '2'], () => {}, (l) => err.push(l))).toBe(2);
-    expect(err[1]).toMatch(/--threads applies to --backend wasm/);
+    expect(await run(['train', 'mlp', '--data', 'mnist', '--backend', 'cpu', '--threads', '2'], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err[1]).toMatch(/--threads applies to the wasm backend, not --backend cpu/);
   });
 });
 
@@ -72,5 +113,15 @@ describe('nn train char-lstm', () => {
     expect(bpc).toBeLessThan(Math.log2(28));
     expect(existsSync(join(dir, 'run', 'sample.txt'))).toBe(true);
     expect(() => parseCharLstmArgs([])).toThrow(/--text FILE \(or a directory of text files\) is required/);
+  });
+
+  it('nn eval measures a char-lstm run on its held-out text again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-char-eval-'));
+    const text = join(dir, 'text.txt');
+    writeFileSync(text, 'a stitch in time saves nine. '.repeat(80));
+    const bpc = trainCharLstm(parseCharLstmArgs(['--text', text, '--epochs', '1', '--steps', '10', '--seq', '16', '--batch', '8', '--hidden', '16', '--out', join(dir, 'run')]), () => {});
+    const out: string[] = [];
+    expect(await run(['eval', join(dir, 'run'), '--batch', '8', '--backend', 'cpu'], (l) => out.push(l))).toBe(0);
+    expect(out[1]).toContain(`${bpc.toFixed(3)} bits per character`);
   });
 });

@@ -17,7 +17,11 @@ export interface TrainContext {
   /** Samples per epoch. */
   readonly samplesPerEpoch: number;
   readonly history: History;
-  /** Ask `fit` to stop after the current epoch. */
+  /**
+   * Ask `fit` to stop. Called from `onBatchEnd`, it stops after that batch
+   * (the epoch's logs then cover the batches run); from `onEpochEnd`, before
+   * the next epoch.
+   */
   stop(): void;
 }
 
@@ -108,5 +112,38 @@ export class EarlyStopping implements Callback {
     if (this.restoreBestWeights && this.bestWeights && this.stoppedEpoch !== undefined) ctx.model.loadStateDict(this.bestWeights);
     for (const t of Object.values(this.bestWeights ?? {})) t.dispose();
     this.bestWeights = undefined;
+  }
+}
+
+/**
+ * Stops training at the first batch whose loss is NaN or infinite (Keras's
+ * `TerminateOnNaN`): nothing more is learnt once the weights are NaN.
+ * After `fit` returns, {@link TerminateOnNaN.stoppedAt} says where, and
+ * {@link TerminateOnNaN.message} says it in words.
+ */
+export class TerminateOnNaN implements Callback {
+  /** Where the loss stopped being finite, if it did (epoch and batch count from 0). */
+  stoppedAt: { epoch: number; batch: number; loss: number } | undefined;
+  private epoch = 0;
+
+  onTrainBegin(): void {
+    this.stoppedAt = undefined;
+  }
+
+  onEpochBegin(epoch: number): void {
+    this.epoch = epoch;
+  }
+
+  onBatchEnd(logs: BatchLogs, ctx: TrainContext): void {
+    if (Number.isFinite(logs.loss) || this.stoppedAt) return;
+    this.stoppedAt = { epoch: this.epoch, batch: logs.batch, loss: logs.loss };
+    ctx.stop();
+  }
+
+  /** A sentence for the user, or `undefined` when training was not stopped. */
+  get message(): string | undefined {
+    if (!this.stoppedAt) return undefined;
+    const { epoch, batch, loss } = this.stoppedAt;
+    return `training stopped: the loss became ${loss} at epoch ${epoch + 1}, batch ${batch + 1}; the weights are no longer finite (a learning rate too high is the usual cause)`;
   }
 }

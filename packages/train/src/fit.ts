@@ -35,7 +35,10 @@ export interface FitOptions {
   scheduler?: EpochScheduler;
   /** Clip the global gradient norm to this value before every step. */
   clipGradNorm?: number;
-  /** Add a progress bar (default true). */
+  /**
+   * Add a {@link ProgressBar} writing to stdout (default true). With `false`,
+   * `fit` prints nothing; a `ProgressBar` passed in `callbacks` is used as it is.
+   */
   verbose?: boolean;
   /** Start counting epochs here (when resuming from a checkpoint). */
   initialEpoch?: number;
@@ -100,6 +103,7 @@ export function fit(model: Module, loader: DataLoader, options: FitOptions): His
       const logs: BatchLogs = { batch: batch++, seen, loss: lossSum / seen };
       for (const m of metrics) logs[m.name] = m.result();
       for (const c of callbacks) c.onBatchEnd?.(logs, ctx);
+      if (stopping) break;
     }
     const seconds = (performance.now() - start) / 1000;
     const logs: EpochLogs = { epoch, loss: lossSum / Math.max(seen, 1) };

@@ -14,7 +14,7 @@ export { fit, evaluate, predict, type FitOptions, type EvaluateOptions, type Epo
 export { History, type EpochLogs } from './history.js';
 export { accuracy, topKAccuracy, TopKAccuracy, resolveMetrics, type Metric, type MetricSpec } from './metrics.js';
 export { resolveLoss, type LossFn, type LossName } from './losses.js';
-export { EarlyStopping, type Callback, type TrainContext, type BatchLogs, type EarlyStoppingOptions } from './callbacks.js';
+export { EarlyStopping, TerminateOnNaN, type Callback, type TrainContext, type BatchLogs, type EarlyStoppingOptions } from './callbacks.js';
 export { ProgressBar, type ProgressBarOptions } from './progress.js';
 export { saveCheckpoint, loadCheckpoint, ModelCheckpoint, type CheckpointInfo, type ModelCheckpointOptions } from './checkpoint.js';
 export { plotHistory, plotSeries, seriesSpec, renderSvg, writeChart, type Series, type PlotOptions } from './plot.js';

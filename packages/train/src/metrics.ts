@@ -1,27 +1,51 @@
 /**
  * Metrics: accuracy and top-k accuracy, as functions and as accumulators
  * that `fit` and `evaluate` update batch by batch.
+ *
+ * A row is ranked as `argmax` ranks it: by score, ties to the lower class
+ * index. A row with a NaN score is never correct, so a model that outputs
+ * constants or NaN scores as badly as it is.
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { fmtShape, ShapeError, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { arange, DTypeError, fmtShape, isFloat, ShapeError, type Tensor, tidy, ValueError } from '@nn/tensor';
 
 /** Class indices from a target: int32 indices as they are, one-hot or probabilities by argmax. */
 function targetClasses(output: Tensor, target: Tensor): Tensor {
   if (target.rank === output.rank) return target.argmax(-1);
-  if (target.rank === output.rank - 1) return target.cast('int32');
+  if (target.rank === output.rank - 1) {
+    if (isFloat(target.dtype)) {
+      const whole = target.eq(target.floor()).logicalNot().sum().item() === 0;
+      if (!whole) throw new DTypeError(`target ${fmtShape(target.shape)} holds class indices, which must be integers (int32), got non-integer ${target.dtype} values`, 'accuracy');
+    }
+    return target.cast('int32');
+  }
   throw new ShapeError(`target ${fmtShape(target.shape)} does not fit output ${fmtShape(output.shape)}`, 'accuracy');
 }
 
-/** Number of rows whose true class is among the k highest scores (ties count in the prediction's favour). */
+/**
+ * Number of rows whose true class ranks among the first k: fewer than k
+ * classes score higher, counting equal scores at lower indices as higher
+ * (the order `argmax` uses). Rows with a NaN anywhere never count.
+ */
 function correctInTopK(output: Tensor, target: Tensor, k: number): number {
   return tidy(() =>
     noGrad(() => {
-      const classes = targetClasses(output, target);
       const C = output.shape[output.rank - 1]!;
-      const trueScore = output.mul(classes.oneHot(C)).sum(-1, true);
-      const better = output.gt(trueScore).sum(-1);
-      return better.lt(k).sum().item();
+      if (C === 0) throw new ShapeError(`output ${fmtShape(output.shape)} has no classes`, 'accuracy');
+      const classes = targetClasses(output, target).reshape([-1]);
+      const scores = output.reshape([-1, C]);
+      const rows = scores.shape[0]!;
+      const values = classes.dataSync();
+      for (let i = 0; i < values.length; i++) {
+        if (values[i]! < 0 || values[i]! >= C) throw new ValueError(`target holds class ${values[i]} at row ${i}, but output has ${C} classes`, 'accuracy');
+      }
+      const flatIndex = arange(0, rows * C, C, 'int32').add(classes);
+      const trueScore = scores.reshape([-1]).gather(flatIndex).reshape([rows, 1]);
+      const lowerIndex = arange(0, C, 1, 'int32').reshape([1, C]).lt(classes.reshape([rows, 1]));
+      const ahead = scores.gt(trueScore).logicalOr(scores.eq(trueScore).logicalAnd(lowerIndex)).sum(-1);
+      const hasNaN = scores.ne(scores).sum(-1).gt(0);
+      return ahead.lt(k).logicalAnd(hasNaN.logicalNot()).sum().item();
     }),
   );
 }

@@ -23,9 +23,10 @@ function fmtTime(seconds: number): string {
   return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 }
 
+/** Formats logged values; NaN and infinities show as they are (a diverged loss must be seen). */
 function fmtMetrics(logs: Record<string, number>, skip: string[]): string {
   return Object.entries(logs)
-    .filter(([k, v]) => !skip.includes(k) && Number.isFinite(v))
+    .filter(([k, v]) => !skip.includes(k) && typeof v === 'number')
     .map(([k, v]) => `${k} ${k === 'lr' ? v.toPrecision(3) : v.toFixed(4)}`)
     .join(' | ');
 }
