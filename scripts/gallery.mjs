@@ -43,6 +43,15 @@ const functions = {
   gelu: (t) => A.gelu(t),
   silu: (t) => A.silu(t),
   mish: A.mish,
+  celu: (t) => A.celu(t, 0.5),
+  hardswish: A.hardswish,
+  logsigmoid: A.logsigmoid,
+  softsign: A.softsign,
+  tanhshrink: A.tanhshrink,
+  softshrink: (t) => A.softshrink(t, 1),
+  hardshrink: (t) => A.hardshrink(t, 1),
+  threshold: (t) => A.threshold(t, 1, -1),
+  glu: (t) => A.glu(stack([t, t], -1), -1).reshape(t.shape),
 };
 
 const notes = {
@@ -55,6 +64,11 @@ const notes = {
   noisyHardTanh: 'evaluation mode (noise replaced by its mean), c = 0.5',
   softmax: 'first output of softmax([x, 0])',
   logSoftmax: 'first output of log softmax([x, 0])',
+  celu: 'α = 0.5',
+  softshrink: 'λ = 1',
+  hardshrink: 'λ = 1',
+  threshold: 'threshold 1, value −1',
+  glu: 'glu([x, x]) = x·σ(x)',
 };
 
 mkdirSync(outDir, { recursive: true });

@@ -66,6 +66,15 @@ export const CATALOG: Readonly<Record<string, ActivationInfo>> = Object.fromEntr
     info('gelu', 'f(x) = x·Φ(x) (exact, via erf) or ½x(1 + tanh(√(2/π)(x + 0.044715x³)))', [-0.17, I], 'soft', 'none', 'Φ(x) + x·φ(x)'),
     info('silu', 'f(x) = x·sigmoid(x) (swish)', [-0.2785, I], 'soft', 'none', 'σ(x)(1 + x(1 − σ(x)))'),
     info('mish', 'f(x) = x·tanh(softplus(x))', [-0.3088, I], 'soft', 'none', 'smooth everywhere'),
+    info('celu', 'f(x) = max(0, x) + min(0, α(e^(x/α) − 1))', [-1, I], 'soft', 'none', 'e^(x/α) for x ≤ 0, 1 for x > 0: continuous at 0 for every α'),
+    info('hardswish', 'f(x) = x·min(max(x + 3, 0), 6)/6', [-0.375, I], 'hard', 'none', '0 for x < −3, (2x + 3)/6 on (−3, 3), 1 for x > 3'),
+    info('logsigmoid', 'f(x) = log(1 / (1 + e^−x)) = −softplus(−x)', [-I, 0], 'none', 'soft', '1 − sigmoid(x)'),
+    info('softsign', 'f(x) = x / (1 + |x|)', [-1, 1], 'soft', 'soft', '1 / (1 + |x|)², polynomial (slower than tanh) saturation'),
+    info('tanhshrink', 'f(x) = x − tanh(x)', [-I, I], 'none', 'none', 'tanh(x)²'),
+    info('softshrink', 'f(x) = x − λ if x > λ, x + λ if x < −λ, else 0 (λ = 0.5)', [-I, I], 'none', 'none', '1 outside [−λ, λ], 0 inside'),
+    info('hardshrink', 'f(x) = x if |x| > λ else 0 (λ = 0.5)', [-I, I], 'none', 'none', '1 outside [−λ, λ], 0 inside; a jump at ±λ'),
+    info('threshold', 'f(x) = x if x > t else v', [-I, I], 'none', 'none', '1 above t, 0 below; a jump at t unless v = t'),
+    info('glu', 'f(a, b) = a·sigmoid(b), the input split in halves a, b along a dim', [-I, I], 'none', 'none', 'σ(b) for a, a·σ(b)(1 − σ(b)) for b'),
   ].map((a) => [a.name, a]),
 );
 

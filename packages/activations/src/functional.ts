@@ -8,7 +8,7 @@
  * @module
  */
 import { detach, noGrad } from '@nn/autograd';
-import { concat, fmtShape, maximum, minimum, rand, ShapeError, type Tensor, ValueError, where } from '@nn/tensor';
+import { concat, fmtShape, maximum, minimum, normalizeAxis, rand, ShapeError, split, type Tensor, ValueError, where } from '@nn/tensor';
 import { runActivation } from './plugin.js';
 
 /** How step-like functions pass gradients back: not at all (their true derivative), or straight through. */
@@ -174,4 +174,56 @@ export function maxout(x: Tensor, k: number): Tensor {
   const last = x.shape[x.rank - 1]!;
   if (!Number.isInteger(k) || k < 1 || last % k !== 0) throw new ShapeError(`the last dim (${last}) must be a multiple of k = ${k}`, 'maxout');
   return x.reshape([...x.shape.slice(0, -1), last / k, k]).max(-1);
+}
+
+/** CELU (Barron 2017): max(0, x) + min(0, α(e^(x/α) − 1)); continuously differentiable for any α > 0. */
+export function celu(x: Tensor, alpha = 1): Tensor {
+  if (!(alpha > 0)) throw new ValueError(`alpha must be positive, got ${alpha}`, 'celu');
+  // exp only of the non-positive part, so large inputs never overflow.
+  return x.relu().add(x.minimum(0).div(alpha).exp().sub(1).mul(alpha));
+}
+
+/** Hard swish (Howard et al. 2019, MobileNetV3): x·relu6(x + 3)/6. */
+export const hardswish = (x: Tensor): Tensor => x.mul(ramp(x.add(3), 0, 6)).div(6);
+
+/** log σ(x) = −softplus(−x), computed stably: min(x, 0) − log(1 + e^−|x|). */
+export const logsigmoid = (x: Tensor): Tensor => x.minimum(0).sub(x.abs().neg().exp().add(1).log());
+
+/** Softsign: x / (1 + |x|). */
+export const softsign = (x: Tensor): Tensor => x.div(x.abs().add(1));
+
+/** Tanhshrink: x − tanh(x). */
+export const tanhshrink = (x: Tensor): Tensor => x.sub(x.tanh());
+
+function checkLambda(lambda: number, op: string): void {
+  if (!(lambda >= 0)) throw new ValueError(`lambda must be non-negative, got ${lambda}`, op);
+}
+
+/** Soft shrinkage (soft thresholding): x − λ for x > λ, x + λ for x < −λ, 0 between (default λ = 0.5). */
+export function softshrink(x: Tensor, lambda = 0.5): Tensor {
+  checkLambda(lambda, 'softshrink');
+  return where(x.gt(lambda), x.sub(lambda), where(x.lt(-lambda), x.add(lambda), 0));
+}
+
+/** Hard shrinkage: x where |x| > λ, 0 elsewhere (default λ = 0.5). */
+export function hardshrink(x: Tensor, lambda = 0.5): Tensor {
+  checkLambda(lambda, 'hardshrink');
+  return where(x.abs().gt(lambda), x, 0);
+}
+
+/** Threshold (PyTorch's `threshold`): x where x > threshold, else `value`. */
+export function threshold(x: Tensor, threshold: number, value: number): Tensor {
+  return where(x.gt(threshold), x, value);
+}
+
+/**
+ * Gated linear unit (Dauphin et al. 2017): splits `axis` (default last) in
+ * halves a and b and returns a·σ(b), halving that dim.
+ */
+export function glu(x: Tensor, axis = -1): Tensor {
+  const ax = normalizeAxis(axis, x.shape, 'glu');
+  const d = x.shape[ax]!;
+  if (d % 2 !== 0) throw new ShapeError(`dim ${ax} of input ${fmtShape(x.shape)} has size ${d}, which must be even to split in halves`, 'glu');
+  const [a, b] = split(x, d / 2, ax) as [Tensor, Tensor];
+  return a.mul(b.sigmoid());
 }

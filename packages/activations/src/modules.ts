@@ -185,11 +185,54 @@ export class NoisyHardTanh extends NoisyActivation {
   constructor(options: { alpha?: number; c?: number; p?: number; learnP?: boolean } = {}) { super('hardTanh', options); }
 }
 
+/** CELU(α). */
+export class CELU extends Stateless {
+  constructor(readonly alpha = 1) { super(); }
+  protected apply(x: Tensor) { return F.celu(x, this.alpha); }
+}
+/** Hard swish. */
+export class Hardswish extends Stateless {
+  protected apply(x: Tensor) { return F.hardswish(x); }
+}
+/** log σ(x). */
+export class LogSigmoid extends Stateless {
+  protected apply(x: Tensor) { return F.logsigmoid(x); }
+}
+/** Softsign. */
+export class Softsign extends Stateless {
+  protected apply(x: Tensor) { return F.softsign(x); }
+}
+/** Tanhshrink. */
+export class Tanhshrink extends Stateless {
+  protected apply(x: Tensor) { return F.tanhshrink(x); }
+}
+/** Soft shrinkage with threshold λ. */
+export class Softshrink extends Stateless {
+  constructor(readonly lambda = 0.5) { super(); }
+  protected apply(x: Tensor) { return F.softshrink(x, this.lambda); }
+}
+/** Hard shrinkage with threshold λ. */
+export class Hardshrink extends Stateless {
+  constructor(readonly lambda = 0.5) { super(); }
+  protected apply(x: Tensor) { return F.hardshrink(x, this.lambda); }
+}
+/** Threshold: x above `threshold`, `value` elsewhere. */
+export class Threshold extends Stateless {
+  constructor(readonly threshold: number, readonly value: number) { super(); }
+  protected apply(x: Tensor) { return F.threshold(x, this.threshold, this.value); }
+}
+/** Gated linear unit over `axis` (default last). */
+export class GLU extends Stateless {
+  constructor(readonly axis = -1) { super(); }
+  protected apply(x: Tensor) { return F.glu(x, this.axis); }
+}
+
 /** Names accepted by {@link activation}. */
 export type ActivationName =
   | 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'selu' | 'gelu' | 'silu' | 'swish' | 'mish' | 'softplus'
   | 'ramp' | 'hardtanh' | 'hardSigmoid' | 'step' | 'sign' | 'prelu' | 'rrelu' | 'mpelu' | 'crelu'
-  | 'noisyHardSigmoid' | 'noisyHardTanh';
+  | 'noisyHardSigmoid' | 'noisyHardTanh'
+  | 'celu' | 'hardswish' | 'logsigmoid' | 'softsign' | 'tanhshrink' | 'softshrink' | 'hardshrink' | 'glu';
 
 const BY_NAME: Record<ActivationName, () => Module> = {
   relu: () => new ReLU(),
@@ -214,6 +257,14 @@ const BY_NAME: Record<ActivationName, () => Module> = {
   crelu: () => new CReLU(),
   noisyHardSigmoid: () => new NoisyHardSigmoid(),
   noisyHardTanh: () => new NoisyHardTanh(),
+  celu: () => new CELU(),
+  hardswish: () => new Hardswish(),
+  logsigmoid: () => new LogSigmoid(),
+  softsign: () => new Softsign(),
+  tanhshrink: () => new Tanhshrink(),
+  softshrink: () => new Softshrink(),
+  hardshrink: () => new Hardshrink(),
+  glu: () => new GLU(),
 };
 
 /** An activation module by name (for model builders and the command line). */

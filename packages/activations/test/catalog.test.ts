@@ -31,6 +31,16 @@ const elementwise: [string, (x: Tensor) => Tensor, (v: number) => number][] = [
   ['softplus β=2', (x) => A.softplus(x, { beta: 2 }), (v) => Math.log1p(Math.exp(2 * v)) / 2],
   ['silu', (x) => A.silu(x), (v) => v * sig(v)],
   ['mish', A.mish, (v) => v * Math.tanh(softplusRef(v))],
+  ['celu', (x) => A.celu(x), (v) => (v > 0 ? v : Math.expm1(v))],
+  ['celu α=2', (x) => A.celu(x, 2), (v) => (v > 0 ? v : 2 * Math.expm1(v / 2))],
+  ['hardswish', A.hardswish, (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6],
+  ['logsigmoid', A.logsigmoid, (v) => Math.log(sig(v))],
+  ['softsign', A.softsign, (v) => v / (1 + Math.abs(v))],
+  ['tanhshrink', A.tanhshrink, (v) => v - Math.tanh(v)],
+  ['softshrink', (x) => A.softshrink(x), (v) => (v > 0.5 ? v - 0.5 : v < -0.5 ? v + 0.5 : 0)],
+  ['softshrink λ=1.5', (x) => A.softshrink(x, 1.5), (v) => (v > 1.5 ? v - 1.5 : v < -1.5 ? v + 1.5 : 0)],
+  ['hardshrink', (x) => A.hardshrink(x), (v) => (Math.abs(v) > 0.5 ? v : 0)],
+  ['threshold', (x) => A.threshold(x, 1, -7), (v) => (v > 1 ? v : -7)],
   ['gelu (tanh)', (x) => A.gelu(x, { approximate: 'tanh' }), (v) => 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)))],
 ];
 
@@ -40,6 +50,23 @@ describe('every activation: values equal the formula, gradients check, every bac
       assertConformance({ name, fn, cases: [{ inputs: inputs(points), reference }] });
     });
   }
+
+  it('glu: a·σ(b) over the halves of a dim', () => {
+    assertConformance({
+      name: 'glu',
+      fn: (x) => A.glu(x),
+      cases: [{ inputs: inputs([[1, -2, 0.5, 3], [0, 4, -1, -0.5]]), expected: [[1 * sig(0.5), -2 * sig(3)], [0, 4 * sig(-0.5)]] }],
+    });
+    assertConformance({ name: 'glu dim 0', fn: (x) => A.glu(x, 0), cases: [{ inputs: inputs([[1, -2], [0.5, 3]]), expected: [[sig(0.5), -2 * sig(3)]] }] });
+    expect(() => A.glu(A.linear(inputs([[1, 2, 3]])()[0]!))).toThrow(/glu: dim 1 of input \[1,3\] has size 3, which must be even/);
+  });
+
+  it('logsigmoid is finite far out; the shrinks and threshold pass infinities through', () => {
+    const far = inputs([-1000, 1000, -Infinity, Infinity])()[0]!;
+    expect(A.logsigmoid(far.index([0, 2])).toArray()).toEqual([-1000, 0]);
+    expect(A.softshrink(far).toArray()).toEqual([-999.5, 999.5, -Infinity, Infinity]);
+    expect(A.threshold(far, 0, 5).toArray()).toEqual([5, 1000, 5, Infinity]);
+  });
 
   it('erf and exact gelu', () => {
     const xs = [-2.5, -1.2, -0.3, 0.4, 1.7, 3];

@@ -173,6 +173,12 @@ export interface InterpolateOptions {
   mode?: 'nearest' | 'bilinear';
   /** Bilinear only: align the corner pixels' centres (PyTorch's `align_corners`). */
   alignCorners?: boolean;
+  /**
+   * With `scaleFactor`: map output to input coordinates with input/output
+   * size instead of 1/scaleFactor (PyTorch's `recompute_scale_factor`;
+   * default false). The two differ when size × scaleFactor is not whole.
+   */
+  recomputeScaleFactor?: boolean;
 }
 
 /**
@@ -182,29 +188,35 @@ export interface InterpolateOptions {
  * with two sparse-by-construction interpolation matrices: differentiable
  * with no extra code.
  */
-export function interpolate(x: Tensor, { size, scaleFactor, mode = 'nearest', alignCorners = false }: InterpolateOptions): Tensor {
+export function interpolate(x: Tensor, { size, scaleFactor, mode = 'nearest', alignCorners = false, recomputeScaleFactor = false }: InterpolateOptions): Tensor {
   checkRank4('interpolate', 'input', x.shape);
+  if (size !== undefined && scaleFactor !== undefined) throw new ValueError('give either size or scaleFactor, not both', 'interpolate');
   const [H, W] = spatial(x);
   let out: [number, number];
+  let factors: readonly number[] | undefined;
   if (size !== undefined) out = pair(size, 'size', 'interpolate');
   else if (scaleFactor !== undefined) {
     const f = typeof scaleFactor === 'number' ? [scaleFactor, scaleFactor] : scaleFactor;
-    if (f.some((v) => !(v > 0))) throw new ValueError(`scaleFactor must be positive, got ${JSON.stringify(scaleFactor)}`, 'interpolate');
+    if (f.length !== 2 || f.some((v) => !(v > 0 && Number.isFinite(v)))) throw new ValueError(`scaleFactor must be a positive number or two, got ${JSON.stringify(scaleFactor)}`, 'interpolate');
     out = [Math.floor(H * f[0]!), Math.floor(W * f[1]!)];
+    if (out[0] < 1 || out[1] < 1) throw new ValueError(`scaleFactor ${JSON.stringify(scaleFactor)} makes input ${fmtShape(x.shape)} empty (${out[0]}x${out[1]})`, 'interpolate');
+    if (!recomputeScaleFactor) factors = f;
   } else throw new ValueError('give either size or scaleFactor', 'interpolate');
+  // Output-to-input coordinate scale, as PyTorch: 1/scaleFactor when one was given, else input/output size.
+  const scale = (o: number, n: number, axis: number) => (factors ? 1 / factors[axis]! : n / o);
   if (mode === 'nearest') {
-    const idx = (o: number, n: number) => Array.from({ length: o }, (_, i) => Math.min(Math.floor((i * n) / o), n - 1));
-    return x.gather(idx(out[0], H), 2).gather(idx(out[1], W), 3);
+    const idx = (o: number, n: number, axis: number) => Array.from({ length: o }, (_, i) => Math.min(Math.floor(i * scale(o, n, axis)), n - 1));
+    return x.gather(idx(out[0], H, 0), 2).gather(idx(out[1], W, 1), 3);
   }
   if (mode !== 'bilinear') throw new ValueError(`mode must be 'nearest' or 'bilinear', got '${String(mode)}'`, 'interpolate');
-  const linear = (o: number, n: number) =>
+  const linear = (o: number, n: number, axis: number) =>
     matrix(o, n, (i) => {
-      let src = alignCorners ? (o > 1 ? (i * (n - 1)) / (o - 1) : 0) : Math.max(0, ((i + 0.5) * n) / o - 0.5);
+      let src = alignCorners ? (o > 1 ? (i * (n - 1)) / (o - 1) : 0) : Math.max(0, (i + 0.5) * scale(o, n, axis) - 0.5);
       src = Math.min(src, n - 1);
       const i0 = Math.floor(src), i1 = Math.min(i0 + 1, n - 1), t = src - i0;
       return [[i0, 1 - t], [i1, t]];
     }, x.dtype);
-  return separable(x, linear(out[0], H), linear(out[1], W));
+  return separable(x, linear(out[0], H, 0), linear(out[1], W, 1));
 }
 
 /** Options of {@link batchNorm}. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grad, gradCheck } from '@nn/autograd';
 import { Linear, Sequential, Flatten } from '@nn/layers-core';
-import { arange, manualSeed, randn, ShapeError, tensor, ValueError } from '@nn/tensor';
+import { arange, manualSeed, randn, ShapeError, tensor, type Tensor, ValueError } from '@nn/tensor';
 import * as C from '../src/index.js';
 
 manualSeed(22);
@@ -103,6 +103,26 @@ describe('upsampling', () => {
     expect(y[0]![0]![3]).toEqual([3, 3.25, 3.75, 4]);
     expect(gradCheck((v) => C.interpolate(v, { size: [5, 3], mode: 'bilinear' }), [randn([1, 2, 3, 4])]).ok).toBe(true);
     expect(gradCheck((v) => C.interpolate(v, { scaleFactor: 2 }), [randn([1, 1, 2, 3])]).ok).toBe(true);
+  });
+  it('a non-integer scaleFactor maps coordinates with 1/scaleFactor, as PyTorch (recomputeScaleFactor: input/output size)', () => {
+    // A ramp 0..4 in one row: bilinear samples equal their source coordinate.
+    // PyTorch (recompute_scale_factor=None): src = (i + 0.5)/1.5 − 0.5, clamped at 0; with recompute, (i + 0.5)·5/7 − 0.5.
+    const ramp = tensor([[[[0, 1, 2, 3, 4]]]]);
+    const row = (y: Tensor) => (y.toArray() as number[][][][])[0]![0]![0]!;
+    const src = (scale: number) => Array.from({ length: 7 }, (_, i) => Math.min(4, Math.max(0, (i + 0.5) * scale - 0.5)));
+    const bilinear = row(C.interpolate(ramp, { scaleFactor: 1.5, mode: 'bilinear' }));
+    expect(bilinear.length).toBe(7);
+    bilinear.forEach((v, i) => expect(v).toBeCloseTo(src(1 / 1.5)[i]!, 5));
+    expect(bilinear[2]).toBeCloseTo(7 / 6, 5);
+    const recomputed = row(C.interpolate(ramp, { scaleFactor: 1.5, mode: 'bilinear', recomputeScaleFactor: true }));
+    recomputed.forEach((v, i) => expect(v).toBeCloseTo(src(5 / 7)[i]!, 5));
+    expect(recomputed[6]).toBe(4);
+    // Nearest: src = floor(i / scaleFactor); 10 → 3 with factor 0.35 picks 0, 2, 5 (recomputed: 0, 3, 6).
+    const ten = tensor([[[[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]]]);
+    expect(row(C.interpolate(ten, { scaleFactor: [1, 0.35] }))).toEqual([0, 2, 5]);
+    expect(row(C.interpolate(ten, { scaleFactor: [1, 0.35], recomputeScaleFactor: true }))).toEqual([0, 3, 6]);
+    expect(() => C.interpolate(ten, { scaleFactor: 0.05 })).toThrow(/interpolate: scaleFactor 0.05 makes input \[1,1,1,10\] empty/);
+    expect(() => C.interpolate(ten, { size: 3, scaleFactor: 2 })).toThrow(/not both/);
   });
   it('bilinearKernel in a ConvTranspose2d upsamples like bilinear interpolation in the interior', () => {
     const up = new C.ConvTranspose2d(1, 1, 4, { stride: 2, padding: 1, bias: false });

@@ -33,5 +33,7 @@ export {
   hingeLoss,
   logSoftmax,
   type CrossEntropyOptions,
+  type NllLossOptions,
+  type HingeLossOptions,
 } from './losses/classification.js';
 export { type Reduction } from './losses/reduction.js';

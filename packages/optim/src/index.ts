@@ -16,5 +16,21 @@ export { Optimizer, type OptimizerState, type Hyperparameters, type UpdateContex
 export { SGD, type SGDOptions } from './sgd.js';
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { RMSProp, Adagrad, type RMSPropOptions, type AdagradOptions } from './rmsprop.js';
-export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, ReduceLROnPlateau, type PlateauOptions, type SchedulerState } from './schedulers.js';
+export {
+  LRScheduler,
+  StepLR,
+  ExponentialLR,
+  CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  LinearLR,
+  PolynomialLR,
+  SequentialLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  type PlateauOptions,
+  type SchedulerState,
+  type WarmRestartsOptions,
+  type LinearLROptions,
+  type OneCycleOptions,
+} from './schedulers.js';
 export { clipGradNorm, clipGradValue, l1Penalty, l2Penalty } from './clip.js';

@@ -265,6 +265,10 @@ export class Tensor {
   argmin(axis?: number, keepdim = false): Tensor { return ops.argmin(this, axis, keepdim); }
   /** log(sum(exp(x))) over `axis`, computed stably. */
   logsumexp(axis?: number | number[], keepdim = false): Tensor { return ops.logsumexp(this, axis, keepdim); }
+  /** Running sum along `axis` (PyTorch's `cumsum`). */
+  cumsum(axis: number): Tensor { return ops.cumsum(this, axis); }
+  /** Running product along `axis` (PyTorch's `cumprod`). */
+  cumprod(axis: number): Tensor { return ops.cumprod(this, axis); }
 
   // ----------------------------------------------------------- linear algebra
 

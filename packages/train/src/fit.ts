@@ -15,9 +15,14 @@ import { type LossFn, type LossName, resolveLoss } from './losses.js';
 import { type MetricSpec, resolveMetrics } from './metrics.js';
 import { ProgressBar } from './progress.js';
 
-/** Something with a per-epoch `step()` (StepLR, ...) or `step(metric)` (ReduceLROnPlateau). */
+/**
+ * Something with a per-epoch `step()` (StepLR, ...) or `step(metric)`
+ * (ReduceLROnPlateau); with `interval: 'batch'` (OneCycleLR) it is stepped
+ * after every batch instead.
+ */
 export interface EpochScheduler {
   step(metric?: number): void;
+  readonly interval?: 'epoch' | 'batch';
 }
 
 /** Options of {@link fit}. */
@@ -31,7 +36,7 @@ export interface FitOptions {
   /** Data evaluated after every epoch; logged as `valLoss`, `valAccuracy`, ... */
   validation?: DataLoader;
   callbacks?: Callback[];
-  /** Stepped after every epoch (with `valLoss`, or `loss`, when it takes a metric). */
+  /** Stepped after every epoch (with `valLoss`, or `loss`, when it takes a metric), or after every batch when its `interval` is `'batch'`. */
   scheduler?: EpochScheduler;
   /** Clip the global gradient norm to this value before every step. */
   clipGradNorm?: number;
@@ -97,6 +102,7 @@ export function fit(model: Module, loader: DataLoader, options: FitOptions): His
       if (options.clipGradNorm !== undefined) clip(model.parameters(), options.clipGradNorm);
       optimizer.step();
       optimizer.zeroGrad();
+      if (scheduler?.interval === 'batch') scheduler.step();
       dispose(tensors);
       lossSum += lossValue * n;
       seen += n;
@@ -117,7 +123,7 @@ export function fit(model: Module, loader: DataLoader, options: FitOptions): His
     logs.seconds = seconds;
     logs.samplesPerSecond = seen / Math.max(seconds, 1e-9);
     history.epochs.push(logs);
-    scheduler?.step(logs.valLoss ?? logs.loss);
+    if (scheduler?.interval !== 'batch') scheduler?.step(logs.valLoss ?? logs.loss);
     for (const c of callbacks) c.onEpochEnd?.(logs, ctx);
   }
   for (const c of callbacks) c.onTrainEnd?.(ctx);

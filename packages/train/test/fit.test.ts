@@ -84,7 +84,7 @@ describe('fit', () => {
     expect(() => fit(model, loaderOf(blobs(9), 3), { epochs: 1, optimizer: new SGD(model.parameters()), loss: 'cosine' as never, verbose: false })).toThrow(/unknown loss 'cosine'/);
     const bad = { x: blobs(6).x, y: tensor([0, 1, 2, 3, 4, 5], undefined, 'int32') };
     expect(() => fit(model, loaderOf(bad, 3, false), { epochs: 1, optimizer: new SGD(model.parameters()), loss: (o, t) => crossEntropy(o, t), verbose: false })).toThrow(
-      'crossEntropy: target holds class 3 at position 0, but input [3,3] has 3 classes (valid: 0 to 2)',
+      'crossEntropy: target holds class 3 at position 0, but input [3,3] has 3 classes (valid: 0 to 2, or ignoreIndex -100)',
     );
   });
 });

@@ -10,6 +10,7 @@ import { layoutOpDefs } from './layout.js';
 import { linalgOpDefs } from './linalg.js';
 import { randomOpDefs } from './random.js';
 import { reduceOpDefs } from './reduce.js';
+import { scanOpDefs } from './scan.js';
 
 export * from './create.js';
 export * from './elementwise.js';
@@ -19,6 +20,7 @@ export * from './layout.js';
 export * from './linalg.js';
 export * from './random.js';
 export * from './reduce.js';
+export * from './scan.js';
 
 /** Descriptors of the core op set (primitives and composites). */
-export const coreOpDefs: OpDef[] = [...elementwiseOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...fusedOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs];
+export const coreOpDefs: OpDef[] = [...elementwiseOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...fusedOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs, ...scanOpDefs];

@@ -8,7 +8,7 @@ import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import type { OpDef } from '../registry.js';
 import { normalizeAxes, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { add, div, exp, log, sub } from './elementwise.js';
+import { abs, add, div, eq, exp, log, sub, where } from './elementwise.js';
 import { castTo, run1, tensorArg, toFloat } from './run.js';
 
 /** Reduction primitives taking an axis list. */
@@ -92,7 +92,9 @@ const logsumexpDef: OpDef<ReduceAttrs> = {
   infer: meanDef.infer,
   composite([x], { axes, keepdim }) {
     // Shift by the max so exp never overflows; the shift is exact in the result.
-    const m = run1('max', [x!], { axes, keepdim: true });
+    // An infinite max shifts by 0 (as PyTorch does), so all −∞ gives −∞, not −∞ − −∞ = NaN.
+    const max = run1('max', [x!], { axes, keepdim: true });
+    const m = where(eq(abs(max), Infinity), 0, max);
     const shifted = log(run1('sum', [exp(sub(x!, m))], { axes, keepdim: true }));
     const out = add(shifted, m);
     return [keepdim ? out : out.reshape(reducedShape(x!.shape, axes, false))];
