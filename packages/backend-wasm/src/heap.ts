@@ -7,7 +7,7 @@
  * the first step every request is a free-list hit.
  * @module
  */
-import { NNError } from '@nn/tensor';
+import { BackendError, NNError } from '@nn/tensor';
 
 /** The WebAssembly memory could not grow to hold an allocation. */
 export class WasmOutOfMemoryError extends NNError {
@@ -45,6 +45,8 @@ export class Heap {
   /** Reserves a block of at least `bytes` bytes, 16-byte aligned. Zero bytes gives pointer 0. */
   alloc(bytes: number): number {
     if (bytes === 0) return 0;
+    // A bad size (NaN from a kernel's arithmetic) would corrupt the allocator for every later tensor: refuse it here.
+    if (!Number.isInteger(bytes) || bytes < 0) throw new BackendError(`wasm: cannot allocate ${bytes} bytes (a kernel computed a bad size)`);
     const cls = sizeClass(bytes);
     this.inUse += cls;
     const reuse = this.freeLists.get(cls)?.pop();

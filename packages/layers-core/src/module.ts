@@ -3,7 +3,7 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { applyActivation, type FusedActivation, fmtShape, type Tensor, Tensor as TensorClass } from '@nn/tensor';
+import { applyActivation, type FusedActivation, fmtShape, type Tensor, Tensor as TensorClass, ValueError } from '@nn/tensor';
 import { StateDictError } from './errors.js';
 import { Parameter } from './parameter.js';
 import { summary } from './summary.js';
@@ -151,6 +151,12 @@ export abstract class Module {
    * lists all problems at once.
    */
   loadStateDict(dict: StateDict, { strict = true }: { strict?: boolean } = {}): void {
+    if (dict === null || typeof dict !== 'object') throw new ValueError(`expected a state dict (an object of tensors), got ${dict === null ? 'null' : typeof dict}`, 'loadStateDict');
+    const notTensors = Object.entries(dict).filter(([, v]) => !(v instanceof TensorClass));
+    if (notTensors.length) {
+      const what = (v: unknown) => (Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v);
+      throw new ValueError(`entries must be tensors: ${notTensors.map(([k, v]) => `'${k}' is ${what(v)}`).join(', ')} (wrap values with tensor(...))`, 'loadStateDict');
+    }
     const own = this.stateDict();
     const missing = Object.keys(own).filter((k) => !(k in dict));
     const unexpected = Object.keys(dict).filter((k) => !(k in own));

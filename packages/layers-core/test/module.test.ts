@@ -49,6 +49,12 @@ describe('Module', () => {
     expect(b.fc1.weight.sum().item()).not.toBe(0);
   });
 
+  it('loadStateDict refuses entries that are not tensors, naming them', () => {
+    const fc = new Linear(1, 1);
+    expect(() => fc.loadStateDict({ weight: [[1]], bias: 0 } as never)).toThrow("loadStateDict: entries must be tensors: 'weight' is an array, 'bias' is number (wrap values with tensor(...))");
+    expect(() => fc.loadStateDict(null as never)).toThrow('loadStateDict: expected a state dict (an object of tensors), got null');
+  });
+
   it('loadStateDict names missing, unexpected and mis-shaped keys', () => {
     const net = new Net();
     const dict = { ...net.stateDict() };

@@ -57,12 +57,14 @@ export function use(plugin: Plugin): void {
  * Makes a registered backend the active one (`'cpu'`, `'wasm'`, ...). The
  * switch is immediate; the promise resolves when the backend's asynchronous
  * set-up (the wasm backend's threads) is done, so `await setBackend('wasm')`
- * gives a fully started backend.
+ * gives a fully started backend. An unknown backend, or one that fails to
+ * start, rejects the promise with a `BackendError` (it never throws
+ * synchronously, so `.catch()` sees every failure).
  */
-export function setBackend(name: string): Promise<void> {
+export async function setBackend(name: string): Promise<void> {
   const engine = getEngine();
   engine.setBackend(name);
-  return engine.instance(name).ready ?? Promise.resolve();
+  await engine.instance(name).ready;
 }
 
 /** The name of the active backend. */

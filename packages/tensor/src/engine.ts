@@ -8,7 +8,7 @@ import type { Backend, TensorInfo, TensorMeta } from './backend.js';
 import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
 import { BackendError, DisposedTensorError, DuplicateCoreError, fmtShape, NNError, ShapeError } from './errors.js';
 import type { Attrs, KernelDef, OpDef, Registry } from './registry.js';
-import { shapesEqual, sizeOf, type Shape } from './shape.js';
+import { checkSize, shapesEqual, sizeOf, type Shape } from './shape.js';
 import { Tensor, TENSOR_BRAND } from './tensor.js';
 
 /** Storage shared by tensors that view the same data (reshape shares, it never copies). */
@@ -260,6 +260,7 @@ export class Engine {
     const def = this.registry.op(name);
     const metas = this.checkInputs(def, inputs);
     const outMetas = def.infer(metas, attrs);
+    for (let i = 0; i < outMetas.length; i++) checkSize(outMetas[i]!.shape, name, 'output shape');
     const backend = this.backend();
     const kernel = this.registry.kernel(name, backend.name);
     const hook = this.noRecordDepth === 0 && !def.nondifferentiable ? this.gradHook : undefined;

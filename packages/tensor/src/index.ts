@@ -48,5 +48,5 @@ export { gemm, batchOffsets } from './cpu/matmul.js';
 export { biasActivation } from './cpu/fused.js';
 export * from './errors.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes, allocArray, bytesPerElement } from './dtype.js';
-export { type Shape, type RowPlan, sizeOf, stridesOf, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual, rowPlan, forEachRow, broadcastStrides, reductionLayout, type ReductionLayout } from './shape.js';
+export { type Shape, type RowPlan, sizeOf, stridesOf, MAX_ELEMENTS, checkSize, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual, rowPlan, forEachRow, broadcastStrides, reductionLayout, type ReductionLayout } from './shape.js';
 export { formatTensor } from './format.js';

@@ -84,6 +84,39 @@ export interface CoverageRow {
 }
 
 /**
+ * Checks a plugin's parts before any is registered, so that a malformed
+ * plugin is refused whole, with a message naming the part, instead of
+ * failing later deep in dispatch.
+ */
+function checkPluginParts(plugin: Plugin): void {
+  const where = `use: plugin '${plugin.name}'`;
+  const list = (key: 'ops' | 'kernels' | 'gradients' | 'backends' | 'requires') => {
+    const v = plugin[key];
+    if (v !== undefined && !Array.isArray(v)) throw new PluginError(`${where}: ${key} must be an array, got ${typeof v}`);
+    return (v ?? []) as readonly Record<string, unknown>[];
+  };
+  for (const op of list('ops')) {
+    const name = typeof op?.name === 'string' ? op.name : undefined;
+    if (name === undefined || name === '') throw new PluginError(`${where}: an op has no name`);
+    if (!Array.isArray(op.inputs)) throw new PluginError(`${where}: op '${name}' must list its inputs (an array of names)`);
+    if (typeof op.infer !== 'function') throw new PluginError(`${where}: op '${name}' has no infer(inputs, attrs) function; every op must say its outputs' shapes and dtypes`);
+    if (op.composite !== undefined && typeof op.composite !== 'function') throw new PluginError(`${where}: op '${name}' has a composite that is not a function`);
+  }
+  for (const k of list('kernels')) {
+    if (typeof k?.op !== 'string' || typeof k.backend !== 'string' || typeof k.run !== 'function') {
+      throw new PluginError(`${where}: a kernel needs op and backend names and a run function, got ${JSON.stringify({ op: k?.op, backend: k?.backend, run: typeof k?.run })}`);
+    }
+  }
+  for (const g of list('gradients')) {
+    if (typeof g?.op !== 'string' || typeof g.vjp !== 'function') throw new PluginError(`${where}: a gradient needs an op name and a vjp function (op: ${JSON.stringify(g?.op)})`);
+  }
+  for (const b of list('backends')) {
+    if (typeof b?.name !== 'string') throw new PluginError(`${where}: a backend has no name`);
+  }
+  list('requires');
+}
+
+/**
  * Holds everything plugins register. Registries are instances: tests create
  * fresh ones; the library uses one default.
  */
@@ -103,11 +136,15 @@ export class Registry {
       throw new PluginError('use: expected a plugin object with a name and an apiVersion');
     }
     if (this.plugins.has(plugin.name)) return this;
+    if (typeof plugin.apiVersion !== 'number') {
+      throw new PluginError(`use: plugin '${plugin.name}' has apiVersion ${JSON.stringify(plugin.apiVersion)} (${typeof plugin.apiVersion}); it must be the number ${REGISTRY_API_VERSION}`);
+    }
     if (plugin.apiVersion !== REGISTRY_API_VERSION) {
       throw new PluginVersionError(
         `use: plugin '${plugin.name}' targets registry API version ${String(plugin.apiVersion)}, but this @nn/tensor speaks version ${REGISTRY_API_VERSION}; upgrade whichever is older`,
       );
     }
+    checkPluginParts(plugin);
     for (const dep of plugin.requires ?? []) this.use(dep);
     for (const op of plugin.ops ?? []) this.registerOp(op);
     for (const b of plugin.backends ?? []) this.registerBackend(b);

@@ -40,7 +40,25 @@ export function checkShape(shape: Shape, op: string, arg = 'shape'): number[] {
       throw new ShapeError(`${arg} ${fmtShape(shape)} has an invalid dimension ${d} (expected a non-negative integer)`, op);
     }
   }
+  checkSize(shape, op, arg);
   return [...shape];
+}
+
+/**
+ * The most elements one tensor holds: 2^31 − 1, so that every backend can
+ * index it with 32-bit integers (WebAssembly and WebGPU do).
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
+/** Throws a ValueError naming the op and shape when a shape has more than {@link MAX_ELEMENTS} elements. */
+export function checkSize(shape: Shape, op: string, arg = 'shape'): void {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  // NaN or a fraction means an op's shape inference went wrong: say so here, not as a corrupt allocation later.
+  if (!Number.isInteger(n) || n < 0) throw new ShapeError(`${arg} ${fmtShape(shape)} is not a valid shape (dims must be non-negative integers)`, op);
+  if (n > MAX_ELEMENTS) {
+    throw new ValueError(`${arg} ${fmtShape(shape)} has ${n.toExponential(3)} elements; a tensor holds at most ${MAX_ELEMENTS.toLocaleString('en-US')} (2^31 − 1)`, op);
+  }
 }
 
 /**

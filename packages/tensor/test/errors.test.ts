@@ -68,8 +68,9 @@ describe('every error class, raised with its message', () => {
     expect(e.message).toBe("use: plugin 'acme.old' targets registry API version 2, but this @nn/tensor speaks version 1; upgrade whichever is older");
   });
 
-  it('BackendError names the backend and those registered', () => {
-    const e = caught(() => setBackend('webgpu'), BackendError);
+  it('BackendError names the backend and those registered', async () => {
+    const e = await setBackend('webgpu').then(() => new Error('resolved'), (err: Error) => err);
+    expect(e).toBeInstanceOf(BackendError);
     const backends = getRegistry().backends().map((b) => b.name).join(', ');
     expect(e.message).toBe(`setBackend: unknown backend 'webgpu' (registered: ${backends})`);
     expect(backends).toMatch(/cpu$/);

@@ -93,6 +93,7 @@ export function tensor(data: TensorData, shape?: readonly number[], dtype?: DTyp
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number | boolean, dtype: DType = typeof value === 'boolean' ? 'bool' : 'float32'): Tensor {
   const s = checkShape(shape, 'full');
+  checkDType(dtype, 'full');
   const values = allocArray(dtype, sizeOf(s));
   values.fill(Number(value));
   return fromTypedArray(values, s, dtype);
@@ -101,6 +102,7 @@ export function full(shape: readonly number[], value: number | boolean, dtype: D
 /** A tensor of zeros. */
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   const s = checkShape(shape, 'zeros');
+  checkDType(dtype, 'zeros');
   return fromTypedArray(allocArray(dtype, sizeOf(s)), s, dtype);
 }
 
@@ -131,8 +133,10 @@ export function fullLike(x: Tensor, value: number, dtype: DType = x.dtype): Tens
 export function arange(start: number, end?: number, step = 1, dtype?: DType): Tensor {
   if (end === undefined) [start, end] = [0, start];
   if (step === 0 || !Number.isFinite(step)) throw new ValueError(`step must be a non-zero finite number, got ${step}`, 'arange');
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new ValueError(`start and end must be finite, got ${start} and ${end}`, 'arange');
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dt = dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32');
+  checkShape([n], 'arange', 'length');
+  const dt = checkDType(dtype ?? ([start, end, step].every(Number.isInteger) ? 'int32' : 'float32'), 'arange');
   const values = allocArray(dt, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return fromTypedArray(values, [n], dt);
@@ -141,6 +145,8 @@ export function arange(start: number, end?: number, step = 1, dtype?: DType): Te
 /** `steps` evenly spaced values from `start` to `end`, both included. */
 export function linspace(start: number, end: number, steps: number, dtype: DType = 'float32'): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`steps must be a non-negative integer, got ${steps}`, 'linspace');
+  checkShape([steps], 'linspace', 'steps');
+  checkDType(dtype, 'linspace');
   const values = allocArray(dtype, steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) values[i] = i === steps - 1 && steps > 1 ? end : start + i * delta;
@@ -150,6 +156,7 @@ export function linspace(start: number, end: number, steps: number, dtype: DType
 /** The identity matrix, `n` x `m` (square when `m` is omitted). */
 export function eye(n: number, m = n, dtype: DType = 'float32'): Tensor {
   const s = checkShape([n, m], 'eye');
+  checkDType(dtype, 'eye');
   const values = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
   return fromTypedArray(values, s, dtype);

@@ -23,6 +23,7 @@ const gatherDef: OpDef<{ axis: number }> = {
   inputs: ['x', 'indices'],
   infer([x, indices], { axis }) {
     checkIndices('gather', indices!);
+    if (x!.shape.length === 0) throw new ShapeError(`x is a scalar (shape []); gather needs at least one dim to index`, 'gather');
     const ax = normalizeAxis(axis, x!.shape, 'gather');
     return [{ shape: gatheredShape(x!.shape, indices!.shape, ax), dtype: x!.dtype }];
   },
@@ -33,6 +34,7 @@ const scatterAddDef: OpDef<{ axis: number }> = {
   inputs: ['x', 'indices', 'updates'],
   infer([x, indices, updates], { axis }) {
     checkIndices('scatterAdd', indices!);
+    if (x!.shape.length === 0) throw new ShapeError(`x is a scalar (shape []); scatterAdd needs at least one dim to index`, 'scatterAdd');
     const ax = normalizeAxis(axis, x!.shape, 'scatterAdd');
     const want = gatheredShape(x!.shape, indices!.shape, ax);
     if (want.length !== updates!.shape.length || want.some((d, i) => d !== updates!.shape[i])) {

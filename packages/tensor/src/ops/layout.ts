@@ -107,6 +107,8 @@ const concatDef: OpDef<{ axis: number }> = {
   infer(xs, { axis }) {
     if (xs.length === 0) throw new ValueError('needs at least one tensor', 'concat');
     const first = xs[0]!;
+    const scalar = xs.findIndex((x) => x.shape.length === 0);
+    if (scalar >= 0) throw new ShapeError(`tensors[${scalar}] is a scalar (shape []), which cannot be concatenated; use stack, or reshape to [1]`, 'concat');
     const ax = normalizeAxis(axis, first.shape, 'concat');
     let total = 0;
     xs.forEach((x, k) => {

@@ -68,6 +68,7 @@ function argReduceDef(name: 'argmax' | 'argmin'): OpDef<ArgReduceAttrs> {
     infer([x], { axis, keepdim }) {
       checkNumeric(name, x!);
       const a = normalizeAxis(axis, x!.shape, name);
+      if (x!.shape[a] === 0) throw new ShapeError(`cannot take the ${name} of an empty dimension (shape ${fmtShape(x!.shape)}, axis ${a})`, name);
       return [{ shape: reducedShape(x!.shape, [a], keepdim), dtype: 'int32' }];
     },
   };
