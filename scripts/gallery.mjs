@@ -82,7 +82,7 @@ for (const [name, f] of Object.entries(functions)) {
       { name: `${name}(x)`, values: y, x: xs },
       { name: `${name}'(x)`, values: dy, x: xs },
     ],
-    { title: name, xLabel: 'x', yLabel: '', width: 320, height: 200 },
+    { title: name, xLabel: 'x', yLabel: `${name}(x), ${name}'(x)`, width: 320, height: 200 },
   );
   spec.mark = { type: 'line' };
   const svg = await renderSvg(spec);

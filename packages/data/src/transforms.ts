@@ -2,7 +2,7 @@
  * Normalisation of inputs.
  * @module
  */
-import { type Tensor, tensor, ValueError } from '@nn/tensor';
+import { type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
 
 /**
  * (x − mean) / std. Scalars apply to every element; arrays apply per
@@ -13,10 +13,13 @@ export function normalize(x: Tensor, mean: number | readonly number[], std: numb
   const m = asArray(mean), s = asArray(std);
   if (m.length !== s.length) throw new ValueError(`mean has ${m.length} entries but std has ${s.length}`, 'normalize');
   if (s.some((v) => !(v > 0))) throw new ValueError(`std must be positive, got [${s.join(', ')}]`, 'normalize');
-  if (m.length === 1) return x.sub(m[0]!).div(s[0]!);
-  if (x.rank < 2 || x.shape[1] !== m.length) throw new ValueError(`${m.length} channel statistics for input of shape [${x.shape.join(',')}] (channels are dim 1)`, 'normalize');
-  const shape = [1, m.length, ...x.shape.slice(2).map(() => 1)];
-  return x.sub(tensor(m, shape)).div(tensor(s, shape));
+  if (m.length > 1 && (x.rank < 2 || x.shape[1] !== m.length)) throw new ValueError(`${m.length} channel statistics for input of shape [${x.shape.join(',')}] (channels are dim 1)`, 'normalize');
+  // In a scope, so that the intermediate x − mean (as large as the data) is freed at once, not when GC runs.
+  return tidy(() => {
+    if (m.length === 1) return x.sub(m[0]!).div(s[0]!);
+    const shape = [1, m.length, ...x.shape.slice(2).map(() => 1)];
+    return x.sub(tensor(m, shape)).div(tensor(s, shape));
+  });
 }
 
 /** Per-channel mean and standard deviation of an `[N, C, ...]` batch (or overall for other ranks). */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { arange, manualSeed, memory, ShapeError, tensor, ValueError } from '@nn/tensor';
+import { memory } from '@nn/tensor';
 import { DataLoader, DatasetNotFoundError, FASHION_MNIST_DIR, loadFashionMnist, loadMnist, normalize, TensorDataset, channelStats } from '../src/index.js';
 
 describe('TensorDataset and DataLoader', () => {
@@ -70,6 +71,16 @@ describe('normalize', () => {
     expect(stats.std).toEqual([1, 1]);
     expect(() => normalize(x, [0, 0, 0], [1, 1, 1])).toThrow(ValueError);
     expect(() => normalize(x, 0, 0)).toThrow(/std must be positive/);
+  });
+
+  it('frees its intermediate at once: only the result stays alive', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    const before = memory().tensors;
+    const y = normalize(x, 1, 2);
+    expect(memory().tensors).toBe(before + 1);
+    normalize(x.reshape([1, 2, 2]), [1, 2], [1, 1]).dispose();
+    expect(memory().tensors).toBe(before + 1);
+    y.dispose();
   });
 });
 

@@ -3,7 +3,8 @@
  * Vega to SVG (or HTML with the SVG inside).
  * @module
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { ValueError } from '@nn/tensor';
@@ -40,7 +41,8 @@ export function seriesSpec(series: readonly Series[], { title, xLabel = 'epoch',
     encoding: {
       x: { field: 'x', type: 'quantitative', title: xLabel, ...(xLabel === 'epoch' ? { axis: { tickMinStep: 1 } } : {}) },
       y: { field: 'y', type: 'quantitative', title: yLabel, scale: logY ? { type: 'log' } : { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null },
+      // labelLimit 0: legend labels are never cut off ("baseline (predict ...").
+      color: { field: 'series', type: 'nominal', title: null, legend: { labelLimit: 0 } },
     },
   };
 }
@@ -55,13 +57,14 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-/** Writes a chart to `path`: SVG, or HTML with the SVG inline when the path ends in `.html`. */
+/** Writes a chart to `path` (creating its folder): SVG, or HTML with the SVG inline when the path ends in `.html`. */
 export async function writeChart(spec: TopLevelSpec, path: string): Promise<void> {
   const svg = await renderSvg(spec);
   const title = typeof spec.title === 'string' ? spec.title : 'nn';
   const content = path.endsWith('.html')
     ? `<!doctype html>\n<html><head><meta charset="utf-8"><title>${title}</title></head><body>\n${svg}\n</body></html>\n`
     : svg;
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
 }
 

@@ -138,6 +138,10 @@ describe('training curves', () => {
     expect(html).toContain('<svg');
     expect(html).toContain('valLoss');
     await plotSeries([{ name: 'online', values: [3, 2, 1] }, { name: 'batch', values: [3, 2.5, 2] }], join(dir, 'c.svg'), { logY: true, yLabel: 'loss' });
+    // A folder that does not exist yet is created; long legend labels are kept whole.
+    const long = 'baseline (predict the mean of the training targets)';
+    await plotSeries([{ name: long, values: [1, 2] }], join(dir, 'new', 'deeper', 'l.svg'));
+    expect(readFileSync(join(dir, 'new', 'deeper', 'l.svg'), 'utf8')).toContain(`>${long}</text>`);
     const svg = readFileSync(join(dir, 'c.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('online');
