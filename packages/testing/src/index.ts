@@ -17,3 +17,4 @@
  */
 export { checkOp, assertConformance, inputs, ConformanceError, type OpCase, type OpSpec, type CheckResult, type ConformanceReport } from './conformance.js';
 export { probeBackendPlugin, PROBE_BACKEND } from './probe-backend.js';
+export { backendSuite, checkBackend, assertBackendConformance } from './backend-suite.js';
