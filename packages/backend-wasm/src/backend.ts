@@ -95,6 +95,13 @@ export class WasmBackend implements Backend {
     return data;
   }
 
+  fill(dtype: DType, size: number, value: number): WasmData {
+    const data = this.alloc(dtype, size);
+    // A reused block holds old values; fill it in place (bool as 0/1 bytes).
+    if (size > 0) this.view(dtype, data.ptr, size).fill(dtype === 'bool' ? Number(value !== 0) : value);
+    return data;
+  }
+
   readSync(handle: unknown, dtype: DType, size: number): TypedArray {
     const { ptr } = handle as WasmData;
     // a view, which callers copy before the next op can grow the memory

@@ -30,6 +30,12 @@ export interface Backend {
   readSync(handle: unknown, dtype: DType, size: number): TypedArray;
   /** Reads stored data; backends that can only read asynchronously implement this alone. */
   read?(handle: unknown, dtype: DType, size: number): Promise<TypedArray>;
+  /**
+   * Optional: stores `size` elements all equal to `value` without a host
+   * array to copy from (`zeros`, `ones`, `full` use it), so creating a large
+   * constant tensor costs one pass over the backend's memory.
+   */
+  fill?(dtype: DType, size: number, value: number): unknown;
   /** Releases stored data. */
   disposeData(handle: unknown): void;
   /** Resolves when asynchronous set-up (worker threads, say) is finished; the backend works before that. */

@@ -129,8 +129,19 @@ export class Tensor {
     return (await this.engine.read(this)).slice() as TypedArray;
   }
 
-  /** The data as nested arrays (booleans for `bool`). */
-  toArray(): NestedArray {
+  /**
+   * The data as nested arrays (booleans for `bool`), as deep as the rank.
+   * The rank is known only at run time, so name the nesting with the type
+   * argument and use the result as it is, with no cast:
+   *
+   * @example
+   * ```ts
+   * const rows = tensor([[1, 2], [3, 4]]).toArray<number[][]>();
+   * rows[1][0]; // 3
+   * const v = tensor([1, 2, 3]).toArray<number[]>().map((x) => x * 2); // [2, 4, 6]
+   * ```
+   */
+  toArray<T extends NestedArray = NestedArray>(): T {
     const values = this.engine.readSync(this);
     const isBool = this.dtype === 'bool';
     const build = (dim: number, offset: number): NestedArray => {
@@ -140,7 +151,7 @@ export class Tensor {
       for (let i = 0; i < this.shape[dim]!; i++) out.push(build(dim + 1, offset + i * stride));
       return out;
     };
-    return build(0, 0);
+    return build(0, 0) as T;
   }
 
   /** The single value of a one-element tensor. */
@@ -291,7 +302,23 @@ export class Tensor {
   permute(dims: readonly number[]): Tensor { return ops.permute(this, dims); }
   /** Broadcasts to `shape` (a copy, as tensors are immutable). */
   broadcastTo(shape: readonly number[]): Tensor { return ops.broadcastTo(this, shape); }
-  /** Slices with Python semantics per axis: `begin`, `end` (exclusive) and `step`. */
+  /**
+   * Slices with Python semantics per axis: `x.slice(begin, end, step)` is
+   * `x[begin[0]:end[0]:step[0], begin[1]:end[1]:step[1], ...]`. `begin` and
+   * `end` are start and stop positions (not a start and a size, as
+   * `tf.slice` takes), `end` is exclusive, negative positions count from
+   * the end, `null` or a missing entry keeps the whole dim, and bounds are
+   * clamped. For mixed picking and slicing, {@link Tensor.index} reads like
+   * `x[0, 1:3]`.
+   *
+   * @example
+   * ```ts
+   * const x = arange(12).reshape([3, 4]);
+   * x.slice([1], [3]);             // rows 1 and 2: x[1:3]
+   * x.slice([0, 1], [null, -1]);   // x[:, 1:-1], shape [3, 2]
+   * x.slice([0, 0], [null, null], [2, 2]); // x[::2, ::2], shape [2, 2]
+   * ```
+   */
   slice(begin: readonly number[], end?: readonly (number | null)[], step?: readonly number[]): Tensor { return ops.slice(this, begin, end, step); }
   /** Indexes like `x[0, 1:3, :]`: a number selects (dropping the dim), null keeps all, `[start, end, step]` slices. */
   index(...specs: IndexSpec[]): Tensor { return ops.index(this, ...specs); }

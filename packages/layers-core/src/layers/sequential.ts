@@ -5,7 +5,21 @@
 import type { FusedActivation, Tensor } from '@nn/tensor';
 import { Module } from '../module.js';
 
-/** Applies its modules in order. Their parameters are named `0.weight`, `1.bias`, ... as in PyTorch. */
+/**
+ * Applies its modules in order. Their parameters are named `0.weight`,
+ * `1.bias`, ... as in PyTorch.
+ *
+ * The layers are the constructor's arguments, not an array (PyTorch's
+ * `nn.Sequential(a, b)`; Keras's `tf.sequential({ layers: [...] })` form is
+ * written `new Sequential(...layers)`). A module runs with `forward(x)`:
+ *
+ * @example
+ * ```ts
+ * const net = new Sequential(new Linear(784, 256), new ReLU(), new Linear(256, 10));
+ * const logits = net.forward(x);          // [N, 10]
+ * net.layers[0];                          // the first Linear
+ * ```
+ */
 export class Sequential extends Module {
   readonly layers: Module[];
 

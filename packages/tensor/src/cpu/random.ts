@@ -8,29 +8,30 @@ import type { RandomAttrs } from '../ops/random.js';
 import type { KernelDef } from '../registry.js';
 import { sizeOf } from '../shape.js';
 
-/** Fills `out` with uniform [0, 1) numbers from a mulberry32 stream. */
-function uniforms(seed: number, out: Float64Array): void {
+/** A mulberry32 stream of uniform [0, 1) numbers (drawn one at a time: no buffer as large as the output). */
+function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
-  for (let i = 0; i < out.length; i++) {
+  return () => {
     s = (s + 0x6d2b79f5) >>> 0;
     let t = s;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 const uniformKernel: KernelDef<RandomAttrs> = {
   op: 'randomUniform',
   backend: 'cpu',
   run(_, { shape, dtype, seed, low = 0, high = 1 }) {
-    const u = new Float64Array(sizeOf(shape));
-    uniforms(seed, u);
-    const o = allocArray(dtype, u.length);
+    const next = mulberry32(seed);
+    const o = allocArray(dtype, sizeOf(shape));
     const span = high - low;
-    for (let i = 0; i < u.length; i++) o[i] = low + span * u[i]!;
-    // float32 rounding can reach `high`; keep the interval half-open.
-    if (dtype === 'float32') for (let i = 0; i < o.length; i++) if (o[i]! >= high) o[i] = low;
+    for (let i = 0; i < o.length; i++) {
+      o[i] = low + span * next();
+      // float32 rounding can reach `high`; keep the interval half-open.
+      if (o[i]! >= high) o[i] = low;
+    }
     return [o];
   },
 };
@@ -40,13 +41,12 @@ const normalKernel: KernelDef<RandomAttrs> = {
   backend: 'cpu',
   run(_, { shape, dtype, seed, mean = 0, std = 1 }) {
     const n = sizeOf(shape);
-    const u = new Float64Array(n + (n % 2));
-    uniforms(seed, u);
+    const next = mulberry32(seed);
     const o = allocArray(dtype, n);
     // Box-Muller: each pair of uniforms gives two independent normals.
     for (let i = 0; i < n; i += 2) {
-      const r = Math.sqrt(-2 * Math.log(1 - u[i]!));
-      const theta = 2 * Math.PI * u[i + 1]!;
+      const r = Math.sqrt(-2 * Math.log(1 - next()));
+      const theta = 2 * Math.PI * next();
       o[i] = mean + std * r * Math.cos(theta);
       if (i + 1 < n) o[i + 1] = mean + std * r * Math.sin(theta);
     }
@@ -58,10 +58,9 @@ const intKernel: KernelDef<RandomAttrs> = {
   op: 'randomInt',
   backend: 'cpu',
   run(_, { shape, seed, low = 0, high = 2 }) {
-    const u = new Float64Array(sizeOf(shape));
-    uniforms(seed, u);
-    const o = new Int32Array(u.length);
-    for (let i = 0; i < u.length; i++) o[i] = low + Math.floor(u[i]! * (high - low));
+    const next = mulberry32(seed);
+    const o = new Int32Array(sizeOf(shape));
+    for (let i = 0; i < o.length; i++) o[i] = low + Math.floor(next() * (high - low));
     return [o];
   },
 };

@@ -6,6 +6,7 @@ import { allocArray, convertArray, type DType, dtypeOfArray, checkDType } from '
 import { ShapeError, ValueError } from '../errors.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { NestedArray, Tensor } from '../tensor.js';
+import { getEngine } from '../context.js';
 import { fromTypedArray } from './run.js';
 
 /** Anything `tensor()` accepts as data. */
@@ -90,20 +91,28 @@ export function tensor(data: TensorData, shape?: readonly number[], dtype?: DTyp
   return fromTypedArray(convertArray(values, finalDType), finalShape, finalDType);
 }
 
+/** A constant tensor, filled in the backend's own memory where it can (no host array to copy). */
+function filled(shape: number[], dtype: DType, value: number): Tensor {
+  const engine = getEngine();
+  const backend = engine.backend();
+  if (backend.fill !== undefined) return engine.makeTensor(backend, backend.fill(dtype, sizeOf(shape), value), shape, dtype);
+  const values = allocArray(dtype, sizeOf(shape));
+  if (value !== 0) values.fill(value);
+  return fromTypedArray(values, shape, dtype);
+}
+
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number | boolean, dtype: DType = typeof value === 'boolean' ? 'bool' : 'float32'): Tensor {
   const s = checkShape(shape, 'full');
   checkDType(dtype, 'full');
-  const values = allocArray(dtype, sizeOf(s));
-  values.fill(Number(value));
-  return fromTypedArray(values, s, dtype);
+  return filled(s, dtype, Number(value));
 }
 
 /** A tensor of zeros. */
 export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
   const s = checkShape(shape, 'zeros');
   checkDType(dtype, 'zeros');
-  return fromTypedArray(allocArray(dtype, sizeOf(s)), s, dtype);
+  return filled(s, dtype, 0);
 }
 
 /** A tensor of ones. */
