@@ -8,7 +8,7 @@ import { noGrad } from '@nn/autograd';
 import type { DataLoader } from '@nn/data';
 import type { Module } from '@nn/layers-core';
 import { clipGradNorm as clip, type Optimizer } from '@nn/optim';
-import { concat, dispose, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { concat, dispose, keep, type Tensor, tidy, ValueError } from '@nn/tensor';
 import type { BatchLogs, Callback, TrainContext } from './callbacks.js';
 import { type EpochLogs, History } from './history.js';
 import { type LossFn, type LossName, resolveLoss } from './losses.js';
@@ -64,6 +64,37 @@ function capitalized(name: string): string {
  * ```
  */
 export function fit(model: Module, loader: DataLoader, options: FitOptions): History {
+  return runToEnd(fitSteps(model, loader, options));
+}
+
+/**
+ * {@link fit} for pages and async backends: the same loop and callbacks, but
+ * it yields to the event loop after every batch, so a page stays responsive
+ * while it trains.
+ */
+export function fitAsync(model: Module, loader: DataLoader, options: FitOptions): Promise<History> {
+  return runYielding(fitSteps(model, loader, options));
+}
+
+/** Runs a step generator to its end, synchronously. */
+function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Runs a step generator, giving the event loop a turn between steps. */
+async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+/** The training loop, one yield per batch. */
+function* fitSteps(model: Module, loader: DataLoader, options: FitOptions): Generator<void, History> {
   const { epochs, optimizer, validation, scheduler, initialEpoch = 0, verbose = true } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`epochs must be a positive integer, got ${epochs}`, 'fit');
   const lossFn = resolveLoss(options.loss);
@@ -110,13 +141,14 @@ export function fit(model: Module, loader: DataLoader, options: FitOptions): His
       for (const m of metrics) logs[m.name] = m.result();
       for (const c of callbacks) c.onBatchEnd?.(logs, ctx);
       if (stopping) break;
+      yield;
     }
     const seconds = (performance.now() - start) / 1000;
     const logs: EpochLogs = { epoch, loss: lossSum / Math.max(seen, 1) };
     for (const m of metrics) logs[m.name] = m.result();
     if (validation) {
       // The training values are logged above, so the same accumulators can be reset and reused.
-      const val = evaluate(model, validation, { loss: lossFn, metrics });
+      const val = yield* evaluateSteps(model, validation, { loss: lossFn, metrics });
       for (const [k, v] of Object.entries(val)) logs[`val${capitalized(k)}`] = v;
     }
     logs.lr = optimizer.lr;
@@ -138,6 +170,16 @@ export interface EvaluateOptions {
 
 /** Loss and metrics of `model` over `loader`, in evaluation mode and without gradients. */
 export function evaluate(model: Module, loader: DataLoader, options: EvaluateOptions = {}): Record<string, number> {
+  return runToEnd(evaluateSteps(model, loader, options));
+}
+
+/** {@link evaluate}, yielding to the event loop after every batch. */
+export function evaluateAsync(model: Module, loader: DataLoader, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+  return runYielding(evaluateSteps(model, loader, options));
+}
+
+/** The evaluation loop, one yield per batch. */
+function* evaluateSteps(model: Module, loader: DataLoader, options: EvaluateOptions): Generator<void, Record<string, number>> {
   const lossFn = options.loss === undefined ? undefined : resolveLoss(options.loss);
   const metrics = resolveMetrics(options.metrics ?? ['accuracy']);
   for (const m of metrics) m.reset();
@@ -158,6 +200,7 @@ export function evaluate(model: Module, loader: DataLoader, options: EvaluateOpt
       );
       dispose(tensors);
       seen += n;
+      yield;
     }
   } finally {
     model.train(wasTraining);
@@ -170,18 +213,28 @@ export function evaluate(model: Module, loader: DataLoader, options: EvaluateOpt
 
 /** The model's output for `input` (a tensor, run in chunks of `batchSize`), in evaluation mode, without gradients. */
 export function predict(model: Module, input: Tensor, { batchSize = 256 }: { batchSize?: number } = {}): Tensor {
+  return runToEnd(predictSteps(model, input, batchSize));
+}
+
+/** {@link predict}, yielding to the event loop after every chunk. */
+export function predictAsync(model: Module, input: Tensor, { batchSize = 256 }: { batchSize?: number } = {}): Promise<Tensor> {
+  return runYielding(predictSteps(model, input, batchSize));
+}
+
+/** The prediction loop, one yield per chunk; chunks are kept until concatenated, then released. */
+function* predictSteps(model: Module, input: Tensor, batchSize: number): Generator<void, Tensor> {
   const wasTraining = model.training;
   model.eval();
+  const outputs: Tensor[] = [];
   try {
-    return tidy(() =>
-      noGrad(() => {
-        const n = input.shape[0] ?? 1;
-        const outputs: Tensor[] = [];
-        for (let i = 0; i < n; i += batchSize) outputs.push(model.forward(input.slice([i], [Math.min(n, i + batchSize)])));
-        return concat(outputs, 0);
-      }),
-    );
+    const n = input.shape[0] ?? 1;
+    for (let i = 0; i < n; i += batchSize) {
+      outputs.push(keep(tidy(() => noGrad(() => model.forward(input.slice([i], [Math.min(n, i + batchSize)]))))));
+      yield;
+    }
+    return outputs.length === 1 ? outputs[0]!.clone() : concat(outputs, 0);
   } finally {
+    dispose(outputs);
     model.train(wasTraining);
   }
 }

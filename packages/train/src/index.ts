@@ -10,7 +10,7 @@
  * ```
  * @packageDocumentation
  */
-export { fit, evaluate, predict, type FitOptions, type EvaluateOptions, type EpochScheduler } from './fit.js';
+export { fit, fitAsync, evaluate, evaluateAsync, predict, predictAsync, type FitOptions, type EvaluateOptions, type EpochScheduler } from './fit.js';
 export { History, type EpochLogs } from './history.js';
 export { accuracy, topKAccuracy, TopKAccuracy, resolveMetrics, type Metric, type MetricSpec } from './metrics.js';
 export { resolveLoss, type LossFn, type LossName } from './losses.js';

@@ -49,3 +49,32 @@ describe('a diverging run', () => {
     expect(back.accuracy).toBe(0.1);
   });
 });
+
+describe('async forms for pages', () => {
+  it('fitAsync, evaluateAsync and predictAsync give what the sync forms give, and let the event loop run between batches', async () => {
+    const { evaluate, evaluateAsync, fitAsync, predict, predictAsync } = await import('../src/index.js');
+    const { memory } = await import('@nn/tensor');
+    const run = async (async: boolean) => {
+      manualSeed(9);
+      const model = new Sequential(new Linear(2, 8), new ReLU(), new Linear(8, 3));
+      const data = blobs(60);
+      const opts = { epochs: 2, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'crossEntropy' as const, validation: loaderOf(blobs(20), 10, false), verbose: false };
+      const history = async ? await fitAsync(model, loaderOf(data, 10), opts) : fit(model, loaderOf(data, 10), opts);
+      return { model, history, data };
+    };
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const a = await run(true);
+    clearInterval(timer);
+    const b = await run(false);
+    expect(ticks).toBeGreaterThan(3);
+    expect(a.history.get('loss')).toEqual(b.history.get('loss'));
+    expect(a.history.get('valAccuracy')).toEqual(b.history.get('valAccuracy'));
+    const loader = loaderOf(a.data, 7, false);
+    expect(await evaluateAsync(a.model, loader, { loss: 'crossEntropy' })).toEqual(evaluate(a.model, loader, { loss: 'crossEntropy' }));
+    const before = memory().tensors;
+    const p = await predictAsync(a.model, a.data.x, { batchSize: 16 });
+    expect(memory().tensors).toBe(before + 1);
+    expect(p.toArray()).toEqual(predict(a.model, a.data.x, { batchSize: 16 }).toArray());
+  });
+});
