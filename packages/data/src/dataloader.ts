@@ -3,6 +3,7 @@
  * @module
  */
 import { nextSeed, type Tensor, ValueError } from '@nn/tensor';
+import { type BatchTransform, seededRandom } from './augment.js';
 import { collate, type Dataset } from './dataset.js';
 
 /** Options of {@link DataLoader}. */
@@ -14,6 +15,12 @@ export interface DataLoaderOptions {
   seed?: number;
   /** Drop the last batch when it is smaller than `batchSize`. */
   dropLast?: boolean;
+  /**
+   * Applied to each batch's input (its first tensor) before it is yielded:
+   * augmentations such as `compose(randomCrop(28, { padding: 2 }), randomHorizontalFlip())`.
+   * Its random choices are seeded by (seed, epoch, batch).
+   */
+  transform?: BatchTransform;
 }
 
 /** A seeded Fisher-Yates permutation of 0..n-1 (mulberry32). */
@@ -46,16 +53,18 @@ export class DataLoader implements Iterable<Tensor[]> {
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly seed: number;
+  readonly transform: BatchTransform | undefined;
   /** The epoch the next iteration will use; advanced by every full iteration. */
   epoch = 0;
 
-  constructor(dataset: Dataset, { batchSize = 1, shuffle = false, seed, dropLast = false }: DataLoaderOptions = {}) {
+  constructor(dataset: Dataset, { batchSize = 1, shuffle = false, seed, dropLast = false, transform }: DataLoaderOptions = {}) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`batchSize must be a positive integer, got ${batchSize}`, 'DataLoader');
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     this.seed = seed ?? nextSeed();
+    this.transform = transform;
   }
 
   /** Number of batches per epoch. */
@@ -75,7 +84,14 @@ export class DataLoader implements Iterable<Tensor[]> {
     const batches = this.length;
     for (let b = 0; b < batches; b++) {
       const indices = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));
-      yield collate(this.dataset, indices);
+      const batch = collate(this.dataset, indices);
+      if (this.transform !== undefined) {
+        const random = seededRandom((this.seed ^ Math.imul(this.epoch + 1, 0x85ebca6b) ^ Math.imul(b + 1, 0xc2b2ae35)) >>> 0);
+        const input = batch[0]!;
+        batch[0] = this.transform(input, random);
+        if (batch[0] !== input) input.dispose();
+      }
+      yield batch;
     }
     this.epoch++;
   }

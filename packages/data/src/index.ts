@@ -15,6 +15,7 @@ export { parseIdx, readIdxFile, readIdx, IdxFormatError, type IdxArray } from '.
 export { type Dataset, TensorDataset, Subset, collate } from './dataset.js';
 export { DataLoader, permutation, type DataLoaderOptions } from './dataloader.js';
 export { normalize, channelStats } from './transforms.js';
+export { compose, randomCrop, randomHorizontalFlip, normalizeChannels, randomErasing, seededRandom, type BatchTransform, type Random, type RandomErasingOptions } from './augment.js';
 export { addingProblem } from './synthetic.js';
 export { loadText, CharVocabulary, sequenceBatch } from './text.js';
 export {
