@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { arange, manualSeed, memory, ShapeError, tensor, ValueError } from '@nn/tensor';
-import { memory } from '@nn/tensor';
 import { DataLoader, DatasetNotFoundError, FASHION_MNIST_DIR, loadFashionMnist, loadMnist, normalize, TensorDataset, channelStats } from '../src/index.js';
 
 describe('TensorDataset and DataLoader', () => {
@@ -75,10 +74,11 @@ describe('normalize', () => {
 
   it('frees its intermediate at once: only the result stays alive', () => {
     const x = tensor([[1, 2], [3, 4]]);
+    const channels = x.reshape([1, 2, 2]);
     const before = memory().tensors;
     const y = normalize(x, 1, 2);
     expect(memory().tensors).toBe(before + 1);
-    normalize(x.reshape([1, 2, 2]), [1, 2], [1, 1]).dispose();
+    normalize(channels, [1, 2], [1, 1]).dispose();
     expect(memory().tensors).toBe(before + 1);
     y.dispose();
   });
