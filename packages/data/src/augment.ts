@@ -7,7 +7,7 @@
  * is reproducible and a resumed run sees the same augmentations.
  * @module
  */
-import { fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
+import { fmtShape, mulberry32, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
 import { normalize } from './transforms.js';
 
 /** Uniform [0, 1) numbers, seeded. */
@@ -16,16 +16,9 @@ export type Random = () => number;
 /** A transform of an input batch: the batch and the stream to draw its random choices from. */
 export type BatchTransform = (batch: Tensor, random: Random) => Tensor;
 
-/** A mulberry32 stream of uniform [0, 1) numbers. */
+/** A seeded stream of uniform [0, 1) numbers (mulberry32, the generator of nn's cpu random kernels). */
 export function seededRandom(seed: number): Random {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Applies transforms left to right, releasing the intermediate batches (the input is the caller's). */

@@ -50,3 +50,4 @@ export * from './errors.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes, allocArray, bytesPerElement } from './dtype.js';
 export { type Shape, type RowPlan, sizeOf, stridesOf, MAX_ELEMENTS, checkSize, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual, rowPlan, forEachRow, broadcastStrides, reductionLayout, type ReductionLayout } from './shape.js';
 export { formatTensor } from './format.js';
+export { mulberry32 } from './cpu/random.js';

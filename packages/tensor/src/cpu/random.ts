@@ -8,8 +8,8 @@ import type { RandomAttrs } from '../ops/random.js';
 import type { KernelDef } from '../registry.js';
 import { sizeOf } from '../shape.js';
 
-/** A mulberry32 stream of uniform [0, 1) numbers (drawn one at a time: no buffer as large as the output). */
-function mulberry32(seed: number): () => number {
+/** A mulberry32 stream of uniform [0, 1) numbers from a seed, drawn one at a time (the kernels keep no buffer as large as their output). */
+export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
     s = (s + 0x6d2b79f5) >>> 0;
