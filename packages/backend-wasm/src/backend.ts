@@ -102,6 +102,17 @@ export class WasmBackend implements Backend {
     return data;
   }
 
+  writeWith(dtype: DType, size: number, writer: (values: TypedArray) => void): WasmData {
+    const data = this.fill(dtype, size, 0);
+    try {
+      writer(this.view(dtype, data.ptr, size));
+    } catch (e) {
+      this.disposeData(data);
+      throw e;
+    }
+    return data;
+  }
+
   readSync(handle: unknown, dtype: DType, size: number): TypedArray {
     const { ptr } = handle as WasmData;
     // a view, which callers copy before the next op can grow the memory

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CharVocabulary, loadText, sequenceBatch } from '@nn/data';
-import { CharLSTM } from '@nn/models';
+import { CharLSTM, describeModel } from '@nn/models';
 import { sequenceCrossEntropy } from '@nn/layers-recurrent';
 import { Adam, clipGradNorm } from '@nn/optim';
 import { noGrad } from '@nn/autograd';
@@ -100,7 +100,7 @@ export function trainCharLstm(args: CharLstmArgs, log: (line: string) => void = 
   }
   const sample = vocab.decode(model.generate(prompt, { length: 300, temperature: 0.7, seed: args.seed }));
   log(`sample (temperature 0.7) after ${JSON.stringify(vocab.decode(prompt))}:\n${vocab.decode(prompt)}${sample}`);
-  saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify({ arch: 'char-lstm', vocab: vocab.chars.join(''), hidden: args.hidden, layers: args.layers, text: resolve(args.text), seq: args.seq } satisfies CharLstmConfig) } });
+  saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify({ arch: 'char-lstm', vocab: vocab.chars.join(''), hidden: args.hidden, layers: args.layers, text: resolve(args.text), seq: args.seq } satisfies CharLstmConfig), 'nn.model': describeModel(model) } });
   writeFileSync(join(args.out, 'sample.txt'), vocab.decode(prompt) + sample + '\n');
   log(`validation bits per character: ${bpc.toFixed(3)}; wrote ${join(args.out, 'model.safetensors')} and sample.txt`);
   return bpc;

@@ -4,10 +4,10 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { channelStats, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalize, TensorDataset } from '@nn/data';
+import { channelStats, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalizeChannels, TensorDataset } from '@nn/data';
 import { loadSafetensors } from '@nn/io';
 import type { Module } from '@nn/layers-core';
-import { lenet5, mlp } from '@nn/models';
+import { describeModel, lenet5, mlp } from '@nn/models';
 import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@nn/optim';
 import { manualSeed, NNError } from '@nn/tensor';
 import { evaluate, fit, plotHistory, saveCheckpoint, TerminateOnNaN } from '@nn/train';
@@ -53,14 +53,18 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
   if (args.trainSize !== undefined && args.trainSize < images.shape[0]!) {
     images = images.slice([0], [args.trainSize]);
     labels = labels.slice([0], [args.trainSize]);
+    data.train.images.dispose();
+    data.train.labels.dispose();
   }
   const stats = channelStats(images);
   const config: ModelConfig = { arch: args.arch, sizes: args.arch === 'mlp' ? [784, ...args.hidden, 10] : [], activation: args.activation, data: args.data, dropout: args.dropout, mean: stats.mean[0]!, std: stats.std[0]! };
   const model = build(config);
   const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
   const scheduler = args.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, args.epochs) : undefined;
-  const trainLoader = new DataLoader(new TensorDataset(normalize(images, config.mean, config.std), labels), { batchSize: args.batch, shuffle: true, seed: args.seed });
-  const testLoader = new DataLoader(new TensorDataset(normalize(data.test.images, config.mean, config.std), data.test.labels), { batchSize: 500 });
+  // Normalised batch by batch: a normalised copy of the whole set would double the memory the images take.
+  const normalizeInputs = normalizeChannels([config.mean], [config.std]);
+  const trainLoader = new DataLoader(new TensorDataset(images, labels), { batchSize: args.batch, shuffle: true, seed: args.seed, transform: normalizeInputs });
+  const testLoader = new DataLoader(new TensorDataset(data.test.images, data.test.labels), { batchSize: 500, transform: normalizeInputs });
   log(`nn train ${describe(config)} on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
   const guard = new TerminateOnNaN();
   const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy', validation: testLoader, callbacks: [guard] });
@@ -68,7 +72,7 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
   writeFileSync(join(args.out, 'history.json'), history.toJSON());
   await plotHistory(history, join(args.out, 'curves.html'), { title: `${describe(config)} on ${args.data}` });
   if (guard.message !== undefined) throw new NNError(`${guard.message}. Wrote history.json and curves.html to ${args.out}; no checkpoint.`);
-  saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config) } });
+  saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config), 'nn.model': describeModel(model) } });
   log(`final test accuracy: ${(accuracy * 100).toFixed(2)}% (${data.test.images.shape[0]} test samples)`);
   log(`wrote ${join(args.out, 'model.safetensors')}, optimizer.safetensors, curves.html, history.json`);
   return accuracy;
@@ -89,7 +93,7 @@ export async function evalCheckpoint(args: EvalArgs, log: (line: string) => void
   model.loadStateDict(tensors);
   const dataName = args.data ?? config.data;
   const { test } = loadData(dataName, args.dataDir);
-  const loader = new DataLoader(new TensorDataset(normalize(test.images, config.mean, config.std), test.labels), { batchSize: args.batch });
+  const loader = new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: args.batch, transform: normalizeChannels([config.mean], [config.std]) });
   const result = evaluate(model, loader, { loss: 'crossEntropy', metrics: ['accuracy'] });
   log(`${args.dir}: ${describe(config)} on ${dataName} test (${test.images.shape[0]} samples): loss ${result.loss!.toFixed(4)}, accuracy ${(result.accuracy! * 100).toFixed(2)}%`);
   return result;

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CharLSTM, loadModel, mlp } from '@nn/models';
 import { getBackend } from '@nn/tensor';
 import { HELP, parseCharLstmArgs, parseTrainArgs, run, trainCharLstm, UsageError } from '../src/index.js';
 
@@ -78,6 +79,8 @@ describe('nn command', () => {
     const evalOut: string[] = [];
     expect(await run(['eval', dir], (l) => evalOut.push(l))).toBe(0);
     expect(evalOut[1]).toContain(`accuracy ${accuracy.toFixed(2)}%`);
+    // the run's model.safetensors is a whole model: loadModel rebuilds it without the CLI's code
+    expect(loadModel(dir).summary([1, 1, 28, 28])).toBe(mlp([784, 64, 10]).summary([1, 1, 28, 28]));
     const err: string[] = [];
     expect(await run(['eval', join(dir, 'nothing')], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[0]).toMatch(/no model.safetensors in/);
@@ -123,5 +126,6 @@ describe('nn train char-lstm', () => {
     const out: string[] = [];
     expect(await run(['eval', join(dir, 'run'), '--batch', '8', '--backend', 'cpu'], (l) => out.push(l))).toBe(0);
     expect(out[1]).toContain(`${bpc.toFixed(3)} bits per character`);
+    expect(loadModel(join(dir, 'run'))).toBeInstanceOf(CharLSTM);
   });
 });

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { NNError, tensor, type Tensor, type TypedArray } from '@nn/tensor';
+import { NNError, tensor, type Tensor, tensorFrom, type TypedArray } from '@nn/tensor';
 
 /** An IDX file (or buffer) that is malformed, truncated or too long. */
 export class IdxFormatError extends NNError {
@@ -61,7 +61,8 @@ export function parseIdx(bytes: Uint8Array, source = 'IDX data'): IdxArray {
     throw new IdxFormatError(`${what}: shape [${shape.join(',')}] of ${type.name} needs ${expected} bytes, the file has ${bytes.length}`, source);
   }
   let values: IdxArray['values'];
-  if (type.name === 'uint8') values = bytes.slice(headerBytes, expected);
+  // a view, not a copy: the file's bytes are not held twice
+  if (type.name === 'uint8') values = bytes.subarray(headerBytes, expected);
   else {
     values = type.name === 'float32' ? new Float32Array(count) : type.name === 'float64' ? new Float64Array(count) : new Int32Array(count);
     for (let i = 0; i < count; i++) values[i] = type.read(view, headerBytes + i * type.bytes);
@@ -87,10 +88,10 @@ export function readIdxFile(path: string): IdxArray {
 export function readIdx(path: string, { scale = false }: { scale?: boolean } = {}): Tensor {
   const { shape, type, values } = readIdxFile(path);
   if (type === 'uint8' || type === 'int8' || type === 'int16' || type === 'int32') {
-    if (!scale) return tensor(Int32Array.from(values as ArrayLike<number>), shape, 'int32');
-    const out = new Float32Array(values.length);
-    for (let i = 0; i < values.length; i++) out[i] = values[i]! / 255;
-    return tensor(out, shape, 'float32');
+    if (!scale) return tensorFrom(shape, 'int32', (out) => out.set(values));
+    return tensorFrom(shape, 'float32', (out) => {
+      for (let i = 0; i < values.length; i++) out[i] = values[i]! / 255;
+    });
   }
   return tensor(values as TypedArray, shape);
 }

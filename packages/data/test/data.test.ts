@@ -72,6 +72,27 @@ describe('normalize', () => {
     expect(() => normalize(x, 0, 0)).toThrow(/std must be positive/);
   });
 
+  it('channelStats of data larger than its chunk agrees with a float64 reference and leaves no tensor behind', () => {
+    const [N, C, P] = [3000, 3, 400]; // 3.6M elements: four chunks of samples
+    const values = new Float32Array(N * C * P);
+    for (let i = 0; i < values.length; i++) values[i] = Math.sin(i * 0.37) * (1 + ((i / P) | 0) % C) + ((i / P) | 0) % C;
+    const x = tensor(values, [N, C, 20, 20]);
+    const before = memory().tensors;
+    const stats = channelStats(x);
+    expect(memory().tensors).toBe(before);
+    for (let c = 0; c < C; c++) {
+      let sum = 0, sq = 0;
+      for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) sum += values[(n * C + c) * P + p]!;
+      const mean = sum / (N * P);
+      for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) sq += (values[(n * C + c) * P + p]! - mean) ** 2;
+      expect(stats.mean[c]).toBeCloseTo(mean, 6);
+      expect(stats.std[c]).toBeCloseTo(Math.sqrt(sq / (N * P)), 6);
+    }
+    const flat = channelStats(tensor([1, 2, 3, 4]));
+    expect(flat.mean).toEqual([2.5]);
+    expect(flat.std[0]).toBeCloseTo(Math.sqrt(1.25), 6);
+  });
+
   it('frees its intermediate at once: only the result stays alive', () => {
     const x = tensor([[1, 2], [3, 4]]);
     const channels = x.reshape([1, 2, 2]);

@@ -14,3 +14,5 @@ export { mlp, type MlpOptions } from './mlp.js';
 export { lenet5, type LeNetOptions } from './lenet.js';
 export { CharLSTM, type CharLSTMOptions } from './char-lm.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './sequence-classifier.js';
+export { saveModel, loadModel, serializeModel, parseModel, describeModel, MODEL_FILE, ARCHITECTURE_KEY } from './saved-model/save-model.js';
+export { registerModule, ModelFormatError, type ModuleSpec, type SpecValue } from './saved-model/module-spec.js';

@@ -36,6 +36,12 @@ export interface Backend {
    * constant tensor costs one pass over the backend's memory.
    */
   fill?(dtype: DType, size: number, value: number): unknown;
+  /**
+   * Optional: stores `size` elements that `writer` writes into an array of
+   * the backend's own memory (`tensorFrom` uses it), so data computed on the
+   * host (a decoded file, say) is never held twice.
+   */
+  writeWith?(dtype: DType, size: number, writer: (values: TypedArray) => void): unknown;
   /** Releases stored data. */
   disposeData(handle: unknown): void;
   /** Resolves when asynchronous set-up (worker threads, say) is finished; the backend works before that. */

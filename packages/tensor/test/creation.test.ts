@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arange, eye, full, linspace, ones, onesLike, ShapeError, DTypeError, tensor, zeros, zerosLike, scalar } from '../src/index.js';
+import { arange, eye, full, linspace, memory, ones, onesLike, ShapeError, DTypeError, tensor, tensorFrom, ValueError, zeros, zerosLike, scalar } from '../src/index.js';
 import { expectTensor } from './helpers.js';
 
 describe('tensor()', () => {
@@ -82,5 +82,28 @@ describe('Tensor basics', () => {
     expect(tensor([true, false]).toString()).toBe('tensor([ True, False], dtype=bool)');
     expect(arange(2000).toString()).toBe('tensor([   0,    1,    2, ..., 1997, 1998, 1999], dtype=int32)');
     expect(tensor([NaN, Infinity, 1]).toString()).toBe('tensor([nan, inf,  1.])');
+  });
+});
+
+describe('tensorFrom()', () => {
+  it('stores what the writer writes, from zeros, in every dtype', () => {
+    const bytes = new Uint8Array([0, 51, 255, 102]);
+    const t = tensorFrom([2, 2], 'float32', (values) => bytes.forEach((b, i) => (values[i] = b / 255)));
+    expectTensor(t, [[0, 0.2], [1, 0.4]], 1e-7);
+    expect(tensorFrom([3], 'int32', (v) => (v[1] = 7)).toArray()).toEqual([0, 7, 0]);
+    expect(tensorFrom([2], 'bool', (v) => (v[0] = 1)).toArray()).toEqual([true, false]);
+    expect(tensorFrom([2], 'float64', (v) => (v[1] = 0.1)).dtype).toBe('float64');
+    // storage freed just before and reused still starts as zeros
+    ones([1000]).dispose();
+    expect(Array.from(tensorFrom([1000], 'float32', (v) => (v[0] = 5)).dataSync()).reduce((a, b) => a + b, 0)).toBe(5);
+  });
+
+  it('keeps nothing when the writer throws, and refuses bad arguments by name', () => {
+    const before = memory().tensors;
+    expect(() => tensorFrom([4], 'float32', () => { throw new Error('decode failed'); })).toThrow('decode failed');
+    expect(memory().tensors).toBe(before);
+    expect(() => tensorFrom([2], 'float16' as never, () => {})).toThrow(DTypeError);
+    expect(() => tensorFrom([-1], 'float32', () => {})).toThrow(/tensorFrom/);
+    expect(() => tensorFrom([2], 'float32', 3 as never)).toThrow(ValueError);
   });
 });

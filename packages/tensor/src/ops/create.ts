@@ -2,7 +2,7 @@
  * Creating tensors from data and by formula.
  * @module
  */
-import { allocArray, convertArray, type DType, dtypeOfArray, checkDType } from '../dtype.js';
+import { allocArray, convertArray, type DType, dtypeOfArray, checkDType, type TypedArray } from '../dtype.js';
 import { ShapeError, ValueError } from '../errors.js';
 import { checkShape, sizeOf } from '../shape.js';
 import type { NestedArray, Tensor } from '../tensor.js';
@@ -89,6 +89,31 @@ export function tensor(data: TensorData, shape?: readonly number[], dtype?: DTyp
   }
   const finalDType = dtype ?? dataDType;
   return fromTypedArray(convertArray(values, finalDType), finalShape, finalDType);
+}
+
+/**
+ * A tensor whose values `writer` writes into the array it is given (zeros
+ * to start with; `bool` as a `Uint8Array` of 0 and 1): on a backend with memory of its own (wasm) that array is the
+ * tensor's storage, so large data computed on the host (pixels decoded from
+ * a file) is not built in a host array and then copied. `writer` must only
+ * write the array: a tensor op inside it may move the backend's memory.
+ *
+ * @example
+ * ```ts
+ * const bytes = new Uint8Array([0, 51, 255]);
+ * tensorFrom([3], 'float32', (values) => { for (let i = 0; i < 3; i++) values[i] = bytes[i]! / 255; });
+ * ```
+ */
+export function tensorFrom(shape: readonly number[], dtype: DType, writer: (values: TypedArray) => void): Tensor {
+  const s = checkShape(shape, 'tensorFrom');
+  checkDType(dtype, 'tensorFrom');
+  if (typeof writer !== 'function') throw new ValueError(`writer must be a function, got ${typeof writer}`, 'tensorFrom');
+  const engine = getEngine();
+  const backend = engine.backend();
+  if (backend.writeWith !== undefined) return engine.makeTensor(backend, backend.writeWith(dtype, sizeOf(s), writer), s, dtype);
+  const values = allocArray(dtype, sizeOf(s));
+  writer(values);
+  return fromTypedArray(values, s, dtype);
 }
 
 /** A constant tensor, filled in the backend's own memory where it can (no host array to copy). */
