@@ -47,7 +47,7 @@ const net = lenet5();
 const opt = new Adam(net.parameters(), { lr: 1e-3 });
 const x = nn.keep(nn.tensor(images, [batch, 1, 28, 28])), y = nn.keep(nn.tensor(labels, [batch], 'int32'));
 const ourStep = () => {
-  nn.tidy(() => crossEntropy(net.forward(x), y).backward());
+  nn.tidy(() => crossEntropy(net.call(x), y).backward());
   opt.step();
   opt.zeroGrad();
 };

@@ -40,7 +40,7 @@ async function ours() {
   const opt = new Adam(params, { lr: 1e-3 });
   const x = nn.keep(nn.tensor(xData, [T, B, I])), y = nn.keep(nn.tensor(labels, [B], 'int32'));
   return best(() => {
-    nn.tidy(() => crossEntropy(head.forward(lstm.forwardWithState(x).h.index(0)), y).backward());
+    nn.tidy(() => crossEntropy(head.call(lstm.forwardWithState(x).h.index(0)), y).backward());
     opt.step();
     opt.zeroGrad();
   });

@@ -39,7 +39,7 @@ function ours() {
   const input = nn.keep(nn.tensor(x, [batch, 784]));
   const target = nn.keep(nn.tensor(labels, [batch], 'int32'));
   return samplesPerSecond(() => {
-    nn.tidy(() => crossEntropy(model.forward(input), target).backward());
+    nn.tidy(() => crossEntropy(model.call(input), target).backward());
     optimizer.step();
     optimizer.zeroGrad();
   });

@@ -57,7 +57,7 @@ const nnBench = {
     const opt = new Adam(model.parameters(), { lr: 1e-3 });
     const x = nn.keep(nn.tensor(rand(64 * 784), [64, 784])), y = nn.keep(nn.tensor(Int32Array.from({ length: 64 }, (_, i) => i % 10), [64], 'int32'));
     const ms = await bestMs(() => {
-      nn.tidy(() => crossEntropy(model.forward(x), y).backward());
+      nn.tidy(() => crossEntropy(model.call(x), y).backward());
       opt.step();
       opt.zeroGrad();
     }, 20, 5);
@@ -69,7 +69,7 @@ const nnBench = {
     const opt = new Adam([...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
     const x = nn.keep(nn.tensor(rand(32 * 32 * 64), [32, 32, 64])), y = nn.keep(nn.tensor(Int32Array.from({ length: 32 }, (_, i) => i % 10), [32], 'int32'));
     const ms = await bestMs(() => {
-      nn.tidy(() => crossEntropy(head.forward(lstm.forwardWithState(x).h.index(0)), y).backward());
+      nn.tidy(() => crossEntropy(head.call(lstm.forwardWithState(x).h.index(0)), y).backward());
       opt.step();
       opt.zeroGrad();
     }, quick ? 2 : 5);
@@ -79,7 +79,7 @@ const nnBench = {
     nn.manualSeed(1);
     const net = lenet5();
     const x = nn.keep(nn.tensor(rand(784), [1, 1, 28, 28]));
-    return 1000 * (await bestMs(() => noGrad(() => nn.tidy(() => net.forward(x).dataSync())), 200, 2000));
+    return 1000 * (await bestMs(() => noGrad(() => nn.tidy(() => net.call(x).dataSync())), 200, 2000));
   },
   async lenetTrain() {
     nn.manualSeed(1);
@@ -87,7 +87,7 @@ const nnBench = {
     const opt = new Adam(net.parameters(), { lr: 1e-3 });
     const x = nn.keep(nn.tensor(rand(64 * 784), [64, 1, 28, 28])), y = nn.keep(nn.tensor(Int32Array.from({ length: 64 }, (_, i) => i % 10), [64], 'int32'));
     const ms = await bestMs(() => {
-      nn.tidy(() => crossEntropy(net.forward(x), y).backward());
+      nn.tidy(() => crossEntropy(net.call(x), y).backward());
       opt.step();
       opt.zeroGrad();
     }, 5);

@@ -27,7 +27,7 @@ for (const kind of ['LSTM', 'Elman RNN'] as const) {
   const head = new Linear(32, 1);
   const params = [...layer.parameters(), ...head.parameters()];
   const opt = new Adam(params, { lr: 0.01 });
-  const predict = (x: Tensor) => head.forward(layer.forwardWithState(x).h.index(0));
+  const predict = (x: Tensor) => head.call(layer.forwardWithState(x).h.index(0));
   const test = addingProblem(length, 500);
   const curve: number[] = [], xs: number[] = [];
   const start = performance.now();

@@ -22,15 +22,15 @@ async function runOn(backend: 'cpu' | 'wasm') {
   const net = lenet5();
   const x = nn.keep(nn.tensor(wave(4 * 784, 0.05), [4, 1, 28, 28]));
   const y = nn.keep(nn.tensor([3, 1, 4, 1], [4], 'int32'));
-  const logits = nn.tidy(() => Array.from(net.forward(x).dataSync()));
+  const logits = nn.tidy(() => Array.from(net.call(x).dataSync()));
   const optimizer = new SGD(net.parameters(), { lr: 0.05 });
   const lossBefore = nn.tidy(() => {
-    const loss = crossEntropy(net.forward(x), y);
+    const loss = crossEntropy(net.call(x), y);
     loss.backward();
     return loss.item();
   });
   optimizer.step();
-  const lossAfter = nn.tidy(() => crossEntropy(net.forward(x), y).item());
+  const lossAfter = nn.tidy(() => crossEntropy(net.call(x), y).item());
   return { product, logits, lossBefore, lossAfter, ms: performance.now() - t0 };
 }
 

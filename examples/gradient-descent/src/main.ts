@@ -37,7 +37,7 @@ for (const { name, batchSize } of regimes) {
   manualSeed(1); // the same initial weights for all three
   const model = mlp([784, 64, 10], { activation: 'sigmoid' });
   const optimizer = new SGD(model.parameters(), { lr });
-  const initial = tidy(() => crossEntropy(model.forward(x), train.labels).item());
+  const initial = tidy(() => crossEntropy(model.call(x), train.labels).item());
   const losses = [initial];
   const start = performance.now();
   fit(model, new DataLoader(dataset, { batchSize, shuffle: true, seed: 7 }), {

@@ -8,7 +8,7 @@
  * import { softmax, PReLU, activationInfo } from '@nn/activations';
  * import { tensor } from '@nn/tensor';
  * softmax(tensor([1, 2, 3])).toArray();             // [0.090, 0.245, 0.665]
- * new PReLU(3).forward(tensor([[-1, 0, 2]])).toArray(); // [[-0.25, 0, 2]]
+ * new PReLU(3).call(tensor([[-1, 0, 2]])).toArray(); // [[-0.25, 0, 2]]
  * activationInfo('tanh').saturation;                 // { left: 'soft', right: 'soft' }
  * ```
  * @packageDocumentation

@@ -160,7 +160,7 @@ export class Maxout extends Module {
     this.pieces = new Linear(inFeatures, outFeatures * k);
   }
   forward(x: Tensor): Tensor {
-    return F.maxout(this.pieces.forward(x), this.k);
+    return F.maxout(this.pieces.call(x), this.k);
   }
 }
 

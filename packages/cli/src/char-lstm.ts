@@ -38,7 +38,7 @@ function bitsPerChar(model: CharLSTM, ids: Int32Array, seq: number, batch: numbe
   for (let w0 = 0; w0 < windows; w0 += batch) {
     const starts = Array.from({ length: Math.min(batch, windows - w0) }, (_, k) => (w0 + k) * seq);
     const { x, y } = sequenceBatch(ids, starts, seq);
-    total += tidy(() => noGrad(() => sequenceCrossEntropy(model.forward(x), y, { reduction: 'sum' }).item()));
+    total += tidy(() => noGrad(() => sequenceCrossEntropy(model.call(x), y, { reduction: 'sum' }).item()));
     count += y.size;
     dispose([x, y]);
   }
@@ -85,7 +85,7 @@ export function trainCharLstm(args: CharLstmArgs, log: (line: string) => void = 
       const starts = randint(0, train.length - args.seq - 1, [args.batch]).dataSync();
       const { x, y } = sequenceBatch(train, starts, args.seq);
       lossSum += tidy(() => {
-        const loss = sequenceCrossEntropy(model.forward(x), y);
+        const loss = sequenceCrossEntropy(model.call(x), y);
         loss.backward();
         return loss.item();
       });

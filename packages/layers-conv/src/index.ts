@@ -8,7 +8,7 @@
  * ```ts
  * import { Conv2d, MaxPool2d } from '@nn/layers-conv';
  * import { randn } from '@nn/tensor';
- * const y = new MaxPool2d(2).forward(new Conv2d(1, 6, 5, { padding: 2 }).forward(randn([8, 1, 28, 28])));
+ * const y = new MaxPool2d(2).call(new Conv2d(1, 6, 5, { padding: 2 }).call(randn([8, 1, 28, 28])));
  * y.shape; // [8, 6, 14, 14]
  * ```
  * @packageDocumentation

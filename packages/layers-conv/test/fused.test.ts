@@ -88,4 +88,18 @@ describe('Sequential fuses a layer with the activation after it', () => {
     expect(s).toMatch(/1 \(Act\)\s+\[1,4,6,6\]/);
     expect(s).not.toMatch(/not called/);
   });
+
+  it('runs a layer with forward hooks on its own, so the hook sees its output, and fuses again once the hook is removed', () => {
+    const m = net(), x = randn([2, 1, 6, 6]);
+    const seen: number[][] = [];
+    const handle = m.layers[0]!.registerForwardHook((_, __, y) => void seen.push([...y.shape]));
+    const spy = vi.spyOn(Conv2d.prototype, 'forwardActivated');
+    expectClose(noGrad(() => m.call(x)), layerByLayer(m, x));
+    expect(spy).not.toHaveBeenCalled();
+    expect(seen[0]).toEqual([2, 4, 6, 6]);
+    handle.remove();
+    noGrad(() => m.call(x));
+    expect(spy).toHaveBeenCalledTimes(1);
+    spy.mockRestore();
+  });
 });

@@ -8,13 +8,13 @@
  * import { randn, tensor } from '@nn/tensor';
  *
  * const net = new Sequential(new Flatten(), new Linear(784, 10));
- * const loss = crossEntropy(net.forward(randn([2, 28, 28])), tensor([3, 7], undefined, 'int32'));
+ * const loss = crossEntropy(net.call(randn([2, 28, 28])), tensor([3, 7], undefined, 'int32'));
  * loss.backward();
  * console.log(net.summary([1, 28, 28]));
  * ```
  * @packageDocumentation
  */
-export { Module, type StateDict } from './module.js';
+export { Module, type StateDict, type ForwardHook, type ForwardPreHook, type RemovableHandle } from './module.js';
 export { Parameter } from './parameter.js';
 export { StateDictError } from './errors.js';
 export { summary } from './summary.js';

@@ -11,6 +11,17 @@ import { summary } from './summary.js';
 /** A module's state: parameter and buffer tensors by dotted name (`0.weight`). */
 export type StateDict = Record<string, Tensor>;
 
+/** Runs before `forward` in {@link Module#call}; returning inputs replaces them. */
+export type ForwardPreHook = (module: Module, inputs: Tensor[]) => Tensor[] | void;
+
+/** Runs after `forward` in {@link Module#call}; returning a tensor replaces the output. */
+export type ForwardHook = (module: Module, inputs: Tensor[], output: Tensor) => Tensor | void;
+
+/** What registering a hook returns: `remove()` takes the hook off again. */
+export interface RemovableHandle {
+  remove(): void;
+}
+
 /**
  * The base class of layers and models. Parameters and sub-modules are
  * registered by assigning them to properties (arrays of modules count too);
@@ -21,7 +32,7 @@ export type StateDict = Record<string, Tensor>;
  * class TwoLayer extends Module {
  *   fc1 = new Linear(784, 256);
  *   fc2 = new Linear(256, 10);
- *   forward(x: Tensor) { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ *   forward(x: Tensor) { return this.fc2.call(this.fc1.call(x).relu()); }
  * }
  * const net = new TwoLayer();
  * net.parameters().length; // 4
@@ -31,9 +42,40 @@ export abstract class Module {
   /** True in training mode (dropout active, ...); switch with `train()` / `eval()`. */
   training = true;
   private readonly bufferNames = new Set<string>();
+  private readonly preHooks = new Set<ForwardPreHook>();
+  private readonly postHooks = new Set<ForwardHook>();
 
-  /** Computes the module's output. */
+  /** Computes the module's output. Call modules through {@link Module#call}, which runs the hooks too. */
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  /**
+   * Runs the module: its forward pre-hooks, `forward`, then its forward
+   * hooks (PyTorch's `module(x)`). Layers and models call their sub-modules
+   * this way, so hooks see every call.
+   */
+  call(...inputs: Tensor[]): Tensor {
+    for (const hook of this.preHooks) inputs = hook(this, inputs) ?? inputs;
+    let output = this.forward(...inputs);
+    for (const hook of this.postHooks) output = hook(this, inputs, output) ?? output;
+    return output;
+  }
+
+  /** Adds a hook run before every `call`'s `forward` (PyTorch's `register_forward_pre_hook`). */
+  registerForwardPreHook(hook: ForwardPreHook): RemovableHandle {
+    this.preHooks.add(hook);
+    return { remove: () => this.preHooks.delete(hook) };
+  }
+
+  /** Adds a hook run after every `call`'s `forward`, with its inputs and output (PyTorch's `register_forward_hook`). */
+  registerForwardHook(hook: ForwardHook): RemovableHandle {
+    this.postHooks.add(hook);
+    return { remove: () => this.postHooks.delete(hook) };
+  }
+
+  /** True when forward hooks or pre-hooks are registered on this module. */
+  hasForwardHooks(): boolean {
+    return this.preHooks.size > 0 || this.postHooks.size > 0;
+  }
 
   /**
    * The pointwise activation this module computes, so that the layer before

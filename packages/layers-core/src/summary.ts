@@ -3,7 +3,7 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { fmtShape, tidy, zeros, type Tensor } from '@nn/tensor';
+import { fmtShape, tidy, zeros } from '@nn/tensor';
 import type { Module } from './module.js';
 
 /**
@@ -14,23 +14,15 @@ import type { Module } from './module.js';
 export function summary(model: Module, inputShape: readonly number[]): string {
   const leaves = model.namedModules().filter(([, m]) => m.children().length === 0);
   const shapes = new Map<Module, string>();
-  const originals = leaves.map(([, m]) => {
-    const original = m.forward;
-    m.forward = (...xs: Tensor[]) => {
-      const y = original.apply(m, xs);
-      shapes.set(m, fmtShape(y.shape));
-      return y;
-    };
-    return [m, original] as const;
-  });
+  const handles = leaves.map(([, m]) => m.registerForwardHook((_, __, y) => void shapes.set(m, fmtShape(y.shape))));
   const wasTraining = model.training;
   try {
     model.eval();
     tidy(() => {
-      noGrad(() => model.forward(zeros(inputShape)));
+      noGrad(() => model.call(zeros(inputShape)));
     });
   } finally {
-    for (const [m, original] of originals) m.forward = original;
+    for (const handle of handles) handle.remove();
     model.train(wasTraining);
   }
   const count = (m: Module) => m.parameters().reduce((n, p) => n + p.size, 0);

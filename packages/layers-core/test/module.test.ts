@@ -8,9 +8,39 @@ class Net extends Module {
   fc2 = new Linear(3, 2, { bias: false });
   scale = new Parameter(tensor([2]));
   forward(x: Tensor) {
-    return this.fc2.forward(this.act.forward(this.fc1.forward(x)).relu()).mul(this.scale);
+    return this.fc2.call(this.act.call(this.fc1.call(x)).relu()).mul(this.scale);
   }
 }
+
+describe('Module.call and forward hooks', () => {
+  it('runs pre-hooks, forward and hooks in order; hooks may replace inputs and output; handles remove them', () => {
+    const net = new Sequential(new Linear(2, 2), new Identity());
+    const order: string[] = [];
+    const pre = net.layers[1]!.registerForwardPreHook((_, [x]) => { order.push('pre'); return [x!.mul(10)]; });
+    const post = net.layers[1]!.registerForwardHook((m, [x], y) => { order.push(`post ${m.constructor.name} ${x === y}`); return y.add(1); });
+    const x = randn([3, 2]);
+    const plain = (net.layers[0] as Linear).forward(x);
+    const out = net.call(x);
+    expect(order).toEqual(['pre', 'post Identity true']);
+    expect(Array.from(out.dataSync())).toEqual(Array.from(plain.mul(10).add(1).dataSync()));
+    expect(net.layers[1]!.hasForwardHooks()).toBe(true);
+    pre.remove();
+    post.remove();
+    expect(net.layers[1]!.hasForwardHooks()).toBe(false);
+    expect(Array.from(net.call(x).dataSync())).toEqual(Array.from(plain.dataSync()));
+    // forward itself runs no hooks
+    const h = net.registerForwardHook(() => { throw new Error('hook ran'); });
+    expect(() => net.forward(x)).not.toThrow();
+    expect(() => net.call(x)).toThrow('hook ran');
+    h.remove();
+  });
+
+  it('summary reads output shapes through hooks and leaves none behind', () => {
+    const net = new Net();
+    expect(net.summary([5, 4])).toMatch(/fc2 \(Linear\)\s+\[5,2\]/);
+    expect(net.namedModules().some(([, m]) => m.hasForwardHooks())).toBe(false);
+  });
+});
 
 describe('Module', () => {
   it('registers parameters and sub-modules by assignment, with dotted names', () => {

@@ -30,7 +30,7 @@ export class CharLSTM extends Module {
 
   /** Logits [T, N, vocab] for ids [T, N]. */
   forward(ids: Tensor): Tensor {
-    return this.head.forward(this.lstm.forward(this.embedding.forward(ids)));
+    return this.head.call(this.lstm.call(this.embedding.call(ids)));
   }
 
   /**
@@ -47,8 +47,8 @@ export class CharLSTM extends Module {
     try {
       noGrad(() => {
         let state = tidy(() => {
-          const r = this.lstm.forwardWithState(this.embedding.forward(tensor(Int32Array.from(prompt), [prompt.length, 1], 'int32')));
-          return { h: r.h, c: r.c!, last: this.head.forward(r.output.index(prompt.length - 1)) };
+          const r = this.lstm.forwardWithState(this.embedding.call(tensor(Int32Array.from(prompt), [prompt.length, 1], 'int32')));
+          return { h: r.h, c: r.c!, last: this.head.call(r.output.index(prompt.length - 1)) };
         });
         for (let i = 0; i < length; i++) {
           const probs = tidy(() => state.last.div(temperature).sub(state.last.div(temperature).max(-1, true)).exp()).dataSync();
@@ -59,8 +59,8 @@ export class CharLSTM extends Module {
           out.push(next);
           const previous = state;
           state = tidy(() => {
-            const r = this.lstm.forwardWithState(this.embedding.forward(tensor(Int32Array.from([next]), [1, 1], 'int32')), { h0: previous.h, c0: previous.c });
-            return { h: r.h, c: r.c!, last: this.head.forward(r.output.index(0)) };
+            const r = this.lstm.forwardWithState(this.embedding.call(tensor(Int32Array.from([next]), [1, 1], 'int32')), { h0: previous.h, c0: previous.c });
+            return { h: r.h, c: r.c!, last: this.head.call(r.output.index(0)) };
           });
           for (const t of [previous.h, previous.c, previous.last]) t.dispose();
         }

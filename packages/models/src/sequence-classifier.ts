@@ -43,12 +43,12 @@ export class SequenceClassifier extends Module {
 
   /** Logits [N, classes] for sequences of the given lengths (all full when omitted). */
   classify(x: Tensor, lengths?: readonly number[]): Tensor {
-    const inputs = this.embedding ? this.embedding.forward(x) : x;
+    const inputs = this.embedding ? this.embedding.call(x) : x;
     const { h } = this.rnn.forwardWithState(inputs, { lengths });
     const L = this.rnn.numLayers, D = this.rnn.directions;
     // The top layer's final states, one per direction.
     const top = Array.from({ length: D }, (_, d) => h.index((L - 1) * D + d));
-    return this.head.forward(D === 1 ? top[0]! : concat(top, 1));
+    return this.head.call(D === 1 ? top[0]! : concat(top, 1));
   }
 
   forward(x: Tensor): Tensor {

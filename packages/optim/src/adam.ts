@@ -3,76 +3,63 @@
  * @module
  */
 import { ValueError, type Tensor } from '@nn/tensor';
-import { checkRange, type Hyperparameters, Optimizer, type UpdateContext, type UpdateResult } from './optimizer.js';
+import { checkRange, Optimizer, type OptimizerParams, type UpdateContext, type UpdateResult } from './optimizer.js';
 
-/** Options of {@link Adam} and {@link AdamW}. */
-export interface AdamOptions {
-  lr?: number;
-  betas?: [number, number];
-  eps?: number;
+/** The hyperparameters of {@link Adam} and {@link AdamW}, per parameter group (the betas as `beta1`, `beta2`). */
+export type AdamHyperparameters = {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
   /** Adam: L2 penalty added to the gradient. AdamW: decoupled decay of the weights. */
-  weightDecay?: number;
+  weightDecay: number;
   /** Keep the maximum of past second moments (Reddi et al. 2018). */
-  amsgrad?: boolean;
-}
+  amsgrad: boolean;
+};
+
+/** Options of {@link Adam} and {@link AdamW}: its hyperparameters, the betas as a pair as in PyTorch. */
+export type AdamOptions = Partial<Omit<AdamHyperparameters, 'beta1' | 'beta2'>> & { betas?: [number, number] };
 
 /**
  * Adam (Kingma and Ba 2015): m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g²,
  * p ← p − lr·m̂/(√v̂ + ε) with bias-corrected m̂, v̂. `weightDecay` adds λp
  * to the gradient, as PyTorch's Adam does.
  */
-export class Adam extends Optimizer {
-  beta1: number;
-  beta2: number;
-  eps: number;
-  weightDecay: number;
-  amsgrad: boolean;
+export class Adam extends Optimizer<AdamHyperparameters> {
   /** True in AdamW: decay is applied to the weights, not the gradient. */
   protected readonly decoupled: boolean = false;
 
-  constructor(params: Iterable<Tensor>, { lr = 1e-3, betas = [0.9, 0.999], eps = 1e-8, weightDecay = 0, amsgrad = false }: AdamOptions = {}) {
-    super(params, lr);
-    checkRange(new.target.name, 'betas[0]', betas[0], 0, 1);
-    checkRange(new.target.name, 'betas[1]', betas[1], 0, 1);
-    if (!(eps >= 0)) throw new ValueError(`eps must be non-negative, got ${eps}`, new.target.name);
-    if (!(weightDecay >= 0)) throw new ValueError(`weightDecay must be non-negative, got ${weightDecay}`, new.target.name);
-    [this.beta1, this.beta2] = betas;
-    this.eps = eps;
-    this.weightDecay = weightDecay;
-    this.amsgrad = amsgrad;
+  constructor(params: OptimizerParams<AdamHyperparameters>, { betas = [0.9, 0.999], ...options }: AdamOptions = {}) {
+    super(params, { lr: 1e-3, beta1: betas[0], beta2: betas[1], eps: 1e-8, weightDecay: 0, amsgrad: false, ...options });
   }
 
-  hyperparameters(): Hyperparameters {
-    return { beta1: this.beta1, beta2: this.beta2, eps: this.eps, weightDecay: this.weightDecay, amsgrad: this.amsgrad };
+  protected validate({ beta1, beta2, eps, weightDecay }: AdamHyperparameters): void {
+    const name = this.constructor.name;
+    checkRange(name, 'betas[0]', beta1, 0, 1);
+    checkRange(name, 'betas[1]', beta2, 0, 1);
+    if (!(eps >= 0)) throw new ValueError(`eps must be non-negative, got ${eps}`, name);
+    if (!(weightDecay >= 0)) throw new ValueError(`weightDecay must be non-negative, got ${weightDecay}`, name);
   }
 
-  protected setHyperparameters(h: Hyperparameters): void {
-    this.beta1 = Number(h.beta1);
-    this.beta2 = Number(h.beta2);
-    this.eps = Number(h.eps);
-    this.weightDecay = Number(h.weightDecay);
-    this.amsgrad = Boolean(h.amsgrad);
-  }
-
-  protected update({ param, grad, buffers, step }: UpdateContext): UpdateResult {
+  protected update({ param, grad, buffers, step }: UpdateContext, { lr, beta1, beta2, eps, weightDecay, amsgrad }: AdamHyperparameters): UpdateResult {
     let p = param;
     let g = grad;
-    if (this.weightDecay) {
-      if (this.decoupled) p = p.mul(1 - this.lr * this.weightDecay);
-      else g = g.add(p.mul(this.weightDecay));
+    if (weightDecay) {
+      if (this.decoupled) p = p.mul(1 - lr * weightDecay);
+      else g = g.add(p.mul(weightDecay));
     }
-    const m = (buffers.expAvg ?? g.mul(0)).mul(this.beta1).add(g.mul(1 - this.beta1));
-    const v = (buffers.expAvgSq ?? g.mul(0)).mul(this.beta2).add(g.square().mul(1 - this.beta2));
+    const m = (buffers.expAvg ?? g.mul(0)).mul(beta1).add(g.mul(1 - beta1));
+    const v = (buffers.expAvgSq ?? g.mul(0)).mul(beta2).add(g.square().mul(1 - beta2));
     const next: Record<string, Tensor> = { expAvg: m, expAvgSq: v };
     let second = v;
-    if (this.amsgrad) {
+    if (amsgrad) {
       second = buffers.maxExpAvgSq ? buffers.maxExpAvgSq.maximum(v) : v.clone();
       next.maxExpAvgSq = second;
     }
-    const c1 = 1 - this.beta1 ** step;
-    const c2 = 1 - this.beta2 ** step;
-    const denom = second.div(c2).sqrt().add(this.eps);
-    return { param: p.sub(m.div(denom).mul(this.lr / c1)), buffers: next };
+    const c1 = 1 - beta1 ** step;
+    const c2 = 1 - beta2 ** step;
+    const denom = second.div(c2).sqrt().add(eps);
+    return { param: p.sub(m.div(denom).mul(lr / c1)), buffers: next };
   }
 }
 
@@ -80,7 +67,7 @@ export class Adam extends Optimizer {
 export class AdamW extends Adam {
   protected override readonly decoupled = true;
 
-  constructor(params: Iterable<Tensor>, options: AdamOptions = {}) {
+  constructor(params: OptimizerParams<AdamHyperparameters>, options: AdamOptions = {}) {
     super(params, { weightDecay: 0.01, ...options });
   }
 }

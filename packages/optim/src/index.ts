@@ -6,16 +6,26 @@
  * ```ts
  * import { Adam } from '@nn/optim';
  * const opt = new Adam(model.parameters(), { lr: 1e-3 });
- * tidy(() => crossEntropy(model.forward(x), y).backward());
+ * tidy(() => crossEntropy(model.call(x), y).backward());
  * opt.step();
  * opt.zeroGrad();
  * ```
  * @packageDocumentation
  */
-export { Optimizer, type OptimizerState, type Hyperparameters, type UpdateContext, type UpdateResult } from './optimizer.js';
-export { SGD, type SGDOptions } from './sgd.js';
-export { Adam, AdamW, type AdamOptions } from './adam.js';
-export { RMSProp, Adagrad, type RMSPropOptions, type AdagradOptions } from './rmsprop.js';
+export {
+  Optimizer,
+  type OptimizerState,
+  type Hyperparameters,
+  type BaseHyperparameters,
+  type ParamGroup,
+  type ParamGroupOptions,
+  type OptimizerParams,
+  type UpdateContext,
+  type UpdateResult,
+} from './optimizer.js';
+export { SGD, type SGDOptions, type SGDHyperparameters } from './sgd.js';
+export { Adam, AdamW, type AdamOptions, type AdamHyperparameters } from './adam.js';
+export { RMSProp, Adagrad, type RMSPropOptions, type AdagradOptions, type RMSPropHyperparameters, type AdagradHyperparameters } from './rmsprop.js';
 export {
   LRScheduler,
   StepLR,

@@ -15,39 +15,50 @@ export interface SchedulerState {
 }
 
 /**
- * The learning rate an optimizer had when its first scheduler was made
- * (PyTorch's `initial_lr`): a scheduler changes the rate when it is made
- * (LinearLR starts at a fraction of it), and the schedulers made after it,
- * for {@link SequentialLR}, must start from the same base.
+ * The learning rate each parameter group had when the optimizer's first
+ * scheduler was made (PyTorch's `initial_lr`): a scheduler changes the rate
+ * when it is made (LinearLR starts at a fraction of it), and the schedulers
+ * made after it, for {@link SequentialLR}, must start from the same base.
  */
-const initialLr = new WeakMap<Optimizer, number>();
+const initialLr = new WeakMap<object, number>();
 
-/** Base of the step-indexed schedulers: lr = f(step) from the initial lr. */
+/**
+ * Base of the step-indexed schedulers: each parameter group's lr =
+ * f(step, that group's initial lr), so groups with different rates keep
+ * their ratio through the schedule.
+ */
 export abstract class LRScheduler {
-  /** The learning rate the optimizer had when its first scheduler was created. */
-  readonly baseLr: number;
+  /** Each group's learning rate when the optimizer's first scheduler was created. */
+  readonly baseLrs: readonly number[];
   /** Steps (epochs, or batches when `interval` is `'batch'`) taken so far. */
   epoch = 0;
   /** How often `step()` is meant to be called: per epoch (default) or per batch. */
   readonly interval: 'epoch' | 'batch' = 'epoch';
 
   constructor(readonly optimizer: Optimizer) {
-    if (!initialLr.has(optimizer)) initialLr.set(optimizer, optimizer.lr);
-    this.baseLr = initialLr.get(optimizer)!;
+    this.baseLrs = optimizer.paramGroups.map((group) => {
+      if (!initialLr.has(group)) initialLr.set(group, group.lr);
+      return initialLr.get(group)!;
+    });
   }
 
-  /** Sets the optimizer's rate for step 0; subclasses call it once their fields are set (PyTorch does at construction). */
+  /** The first group's initial learning rate. */
+  get baseLr(): number {
+    return this.baseLrs[0]!;
+  }
+
+  /** Sets the groups' rates for step 0; subclasses call it once their fields are set (PyTorch does at construction). */
   protected start(): void {
-    this.optimizer.lr = this.lrAt(0);
+    this.apply();
   }
 
-  /** The learning rate for `epoch`. */
-  abstract lrAt(epoch: number): number;
+  /** The learning rate for `epoch`, for a group whose initial rate is `base` (by default the first group's). */
+  abstract lrAt(epoch: number, base?: number): number;
 
-  /** Advances one epoch and sets the optimizer's learning rate. */
+  /** Advances one epoch and sets every group's learning rate. */
   step(): void {
     this.epoch++;
-    this.optimizer.lr = this.lrAt(this.epoch);
+    this.apply();
   }
 
   stateDict(): SchedulerState {
@@ -56,7 +67,11 @@ export abstract class LRScheduler {
 
   loadStateDict(state: SchedulerState): void {
     this.epoch = state.epoch ?? 0;
-    this.optimizer.lr = this.lrAt(this.epoch);
+    this.apply();
+  }
+
+  private apply(): void {
+    this.optimizer.paramGroups.forEach((group, i) => (group.lr = this.lrAt(this.epoch, this.baseLrs[i])));
   }
 }
 
@@ -66,8 +81,8 @@ export class StepLR extends LRScheduler {
     super(optimizer);
     if (!Number.isInteger(stepSize) || stepSize < 1) throw new ValueError(`stepSize must be a positive integer, got ${stepSize}`, 'StepLR');
   }
-  lrAt(epoch: number): number {
-    return this.baseLr * this.gamma ** Math.floor(epoch / this.stepSize);
+  lrAt(epoch: number, base = this.baseLr): number {
+    return base * this.gamma ** Math.floor(epoch / this.stepSize);
   }
 }
 
@@ -76,8 +91,8 @@ export class ExponentialLR extends LRScheduler {
   constructor(optimizer: Optimizer, readonly gamma: number) {
     super(optimizer);
   }
-  lrAt(epoch: number): number {
-    return this.baseLr * this.gamma ** epoch;
+  lrAt(epoch: number, base = this.baseLr): number {
+    return base * this.gamma ** epoch;
   }
 }
 
@@ -101,8 +116,8 @@ export class CosineAnnealingLR extends LRScheduler {
     super(optimizer);
     if (!(tMax > 0)) throw new ValueError(`tMax must be positive, got ${tMax}`, 'CosineAnnealingLR');
   }
-  lrAt(epoch: number): number {
-    return cosineBetween(this.baseLr, this.etaMin, epoch / this.tMax);
+  lrAt(epoch: number, base = this.baseLr): number {
+    return cosineBetween(base, this.etaMin, epoch / this.tMax);
   }
 }
 
@@ -128,7 +143,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     this.tMult = tMult;
     this.etaMin = etaMin;
   }
-  lrAt(epoch: number): number {
+  lrAt(epoch: number, base = this.baseLr): number {
     let tCur: number, tI: number;
     if (this.tMult === 1) {
       tCur = epoch % this.t0;
@@ -138,7 +153,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
       tCur = epoch - (this.t0 * (this.tMult ** n - 1)) / (this.tMult - 1);
       tI = this.t0 * this.tMult ** n;
     }
-    return cosineBetween(this.baseLr, this.etaMin, tCur / tI);
+    return cosineBetween(base, this.etaMin, tCur / tI);
   }
 }
 
@@ -167,8 +182,8 @@ export class LinearLR extends LRScheduler {
     this.totalIters = totalIters;
     this.start();
   }
-  lrAt(epoch: number): number {
-    return this.baseLr * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(epoch, this.totalIters)) / this.totalIters);
+  lrAt(epoch: number, base = this.baseLr): number {
+    return base * (this.startFactor + ((this.endFactor - this.startFactor) * Math.min(epoch, this.totalIters)) / this.totalIters);
   }
 }
 
@@ -179,8 +194,8 @@ export class PolynomialLR extends LRScheduler {
     checkPositiveInteger('PolynomialLR', 'totalIters', totalIters);
     if (!(power > 0)) throw new ValueError(`power must be positive, got ${power}`, 'PolynomialLR');
   }
-  lrAt(epoch: number): number {
-    return this.baseLr * (1 - Math.min(epoch, this.totalIters) / this.totalIters) ** this.power;
+  lrAt(epoch: number, base = this.baseLr): number {
+    return base * (1 - Math.min(epoch, this.totalIters) / this.totalIters) ** this.power;
   }
 }
 
@@ -200,10 +215,10 @@ export class SequentialLR extends LRScheduler {
     for (const s of schedulers) if (s.optimizer !== optimizer) throw new ValueError('every scheduler must drive the same optimizer', 'SequentialLR');
     this.start();
   }
-  lrAt(epoch: number): number {
+  lrAt(epoch: number, base = this.baseLr): number {
     let i = 0;
     while (i < this.milestones.length && epoch >= this.milestones[i]!) i++;
-    return this.schedulers[i]!.lrAt(epoch - (i > 0 ? this.milestones[i - 1]! : 0));
+    return this.schedulers[i]!.lrAt(epoch - (i > 0 ? this.milestones[i - 1]! : 0), base);
   }
 }
 
@@ -272,8 +287,8 @@ export class OneCycleLR extends LRScheduler {
           { end: rise, from: initial, to: maxLr, fromMomentum: maxMomentum, toMomentum: baseMomentum },
           { end: this.totalSteps - 1, from: maxLr, to: min, fromMomentum: baseMomentum, toMomentum: maxMomentum },
         ];
-    const o = optimizer as unknown as Record<string, unknown>;
-    this.momentumKey = !cycleMomentum ? undefined : typeof o.momentum === 'number' ? 'momentum' : typeof o.beta1 === 'number' ? 'beta1' : undefined;
+    const h = optimizer.defaults as Record<string, unknown>;
+    this.momentumKey = !cycleMomentum ? undefined : typeof h.momentum === 'number' ? 'momentum' : typeof h.beta1 === 'number' ? 'beta1' : undefined;
     this.start();
   }
 
@@ -318,7 +333,7 @@ export class OneCycleLR extends LRScheduler {
 
   private setMomentum(): void {
     const m = this.momentumAt(this.epoch);
-    if (m !== undefined) (this.optimizer as unknown as Record<string, number>)[this.momentumKey!] = m;
+    if (m !== undefined) for (const group of this.optimizer.paramGroups) (group as Record<string, unknown>)[this.momentumKey!] = m;
   }
 }
 
@@ -373,7 +388,7 @@ export class ReduceLROnPlateau {
       this.badEpochs = 0;
     }
     if (this.badEpochs > this.patience) {
-      this.optimizer.lr = Math.max(this.optimizer.lr * this.factor, this.minLr);
+      for (const group of this.optimizer.paramGroups) group.lr = Math.max(group.lr * this.factor, this.minLr);
       this.cooldownLeft = this.cooldown;
       this.badEpochs = 0;
     }

@@ -107,12 +107,12 @@ describe('schedules ported from PyTorch', () => {
     expect(lr[2]).toBe(1);
     for (let k = 3; k <= 9; k++) expect(lr[k]).toBeCloseTo(4e-6 + ((1 - 4e-6) * (1 + Math.cos((Math.PI * (k - 2)) / 7))) / 2, 12);
     expect(lr[9]).toBeCloseTo(4e-6, 12);
-    expect(o.momentum).toBeCloseTo(0.95, 12);
+    expect(o.paramGroups[0]!.momentum).toBeCloseTo(0.95, 12);
     expect(s.momentumAt(2)).toBeCloseTo(0.85, 12);
     // Adam's first beta cycles instead; linear annealing and three phases.
     const adam = new Adam([new Parameter(tensor([1]))]);
     const lin = new OneCycleLR(adam, 0.01, { epochs: 2, stepsPerEpoch: 5, annealStrategy: 'linear', threePhase: true });
-    expect(adam.beta1).toBeCloseTo(0.95, 12);
+    expect(adam.paramGroups[0]!.beta1).toBeCloseTo(0.95, 12);
     const three = trace(lin, 9);
     expect(three[2]).toBeCloseTo(0.01, 12);
     expect(three[4]).toBeCloseTo(0.0004, 12);

@@ -17,12 +17,12 @@ export const corePlugin: Plugin = {
   name: '@nn/tensor',
   apiVersion: REGISTRY_API_VERSION,
   get ops() {
-    return coreOpDefs;
+    return coreOpDefs();
   },
   get backends() {
     return [cpuBackendDef];
   },
   get kernels() {
-    return cpuKernels;
+    return cpuKernels();
   },
 };

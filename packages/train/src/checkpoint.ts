@@ -33,7 +33,7 @@ export function saveCheckpoint(dir: string, { model, optimizer, epoch = 0, metad
   if (optimizer) {
     const state = optimizer.stateDict();
     saveSafetensors(join(dir, OPTIMIZER_FILE), state.tensors, {
-      'nn.optimizer': JSON.stringify({ kind: state.kind, hyperparameters: state.hyperparameters, step: state.step }),
+      'nn.optimizer': JSON.stringify({ kind: state.kind, hyperparameters: state.hyperparameters, groups: state.groups, step: state.step }),
     });
   }
 }

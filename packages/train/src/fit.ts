@@ -124,7 +124,7 @@ function* fitSteps(model: Module, loader: DataLoader, options: FitOptions): Gene
       const [x, y] = tensors as [Tensor, Tensor];
       const n = x.shape[0] ?? 1;
       const lossValue = tidy(() => {
-        const output = model.forward(x);
+        const output = model.call(x);
         const loss = lossFn(output, y);
         loss.backward();
         noGrad(() => metrics.forEach((m) => m.update(output, y)));
@@ -193,7 +193,7 @@ function* evaluateSteps(model: Module, loader: DataLoader, options: EvaluateOpti
       const n = x.shape[0] ?? 1;
       tidy(() =>
         noGrad(() => {
-          const output = model.forward(x);
+          const output = model.call(x);
           if (lossFn) lossSum += lossFn(output, y).item() * n;
           for (const m of metrics) m.update(output, y);
         }),
@@ -229,7 +229,7 @@ function* predictSteps(model: Module, input: Tensor, batchSize: number): Generat
   try {
     const n = input.shape[0] ?? 1;
     for (let i = 0; i < n; i += batchSize) {
-      outputs.push(keep(tidy(() => noGrad(() => model.forward(input.slice([i], [Math.min(n, i + batchSize)]))))));
+      outputs.push(keep(tidy(() => noGrad(() => model.call(input.slice([i], [Math.min(n, i + batchSize)]))))));
       yield;
     }
     return outputs.length === 1 ? outputs[0]!.clone() : concat(outputs, 0);

@@ -33,9 +33,10 @@ export class Sequential extends Module {
   }
 
   /**
-   * Runs the layers in order. A layer followed by a pointwise activation
-   * module (ReLU, Tanh, ...) runs as one fused op, layer and activation
-   * together; the result is the same as running them one by one.
+   * Runs the layers in order, each through `call`. A layer followed by a
+   * pointwise activation module (ReLU, Tanh, ...) runs as one fused op,
+   * layer and activation together, unless either has forward hooks; the
+   * result is the same as running them one by one.
    */
   forward(x: Tensor): Tensor {
     const layers = this.layers;
@@ -46,7 +47,7 @@ export class Sequential extends Module {
         x = layer.forwardActivated(x, activation);
         i++;
       } else {
-        x = layer.forward(x);
+        x = layer.call(x);
       }
     }
     return x;
@@ -54,11 +55,13 @@ export class Sequential extends Module {
 }
 
 /**
- * The activation `next` lets `layer` fuse, when both still run the `forward`
- * of the class that says so: a subclass that overrides `forward`, or a
- * patched instance (`summary` wraps each layer's), is run as written.
+ * The activation `next` lets `layer` fuse: not when either has hooks (they
+ * must see each module's own call), and only when both run the `forward` of
+ * the class that offers fusion: a subclass that overrides `forward`, or an
+ * instance given its own, is run as written.
  */
 function fusable(layer: Module, next: Module): FusedActivation | undefined {
+  if (layer.hasForwardHooks() || next.hasForwardHooks()) return undefined;
   const activation = next.fusedActivation();
   if (activation === undefined || !runsOwnForward(layer, 'forwardActivated') || !runsOwnForward(next, 'fusedActivation')) return undefined;
   return activation;

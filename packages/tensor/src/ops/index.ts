@@ -22,5 +22,11 @@ export * from './random.js';
 export * from './reduce.js';
 export * from './scan.js';
 
-/** Descriptors of the core op set (primitives and composites). */
-export const coreOpDefs: OpDef[] = [...elementwiseOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...fusedOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs, ...scanOpDefs];
+/**
+ * Descriptors of the core op set (primitives and composites). A function,
+ * not a list built at load time: the op modules and the engine import each
+ * other, so whichever module loads first, the lists exist only once all have.
+ */
+export function coreOpDefs(): OpDef[] {
+  return [...elementwiseOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...fusedOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs, ...scanOpDefs];
+}

@@ -27,7 +27,6 @@ function shifted(x: Tensor, axis: number, by: number, fill: number): Tensor {
 }
 
 function scanDef(name: 'cumsum' | 'cumprod'): OpDef<ScanAttrs> {
-  const combine = name === 'cumsum' ? add : mul;
   const identity = name === 'cumsum' ? 0 : 1;
   return {
     name,
@@ -38,6 +37,8 @@ function scanDef(name: 'cumsum' | 'cumprod'): OpDef<ScanAttrs> {
       return [{ shape: x!.shape, dtype: x!.dtype }];
     },
     composite([x], { axis }) {
+      // chosen here, not when the descriptor is made: `add` may not exist yet while the op modules load
+      const combine = name === 'cumsum' ? add : mul;
       let y = x!;
       for (let by = 1; by < x!.shape[axis]!; by *= 2) y = combine(y, shifted(y, axis, by, identity));
       return [y];
