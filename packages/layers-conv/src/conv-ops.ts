@@ -5,19 +5,11 @@
  * op's gradient is one of the other two.
  * @module
  */
-import { allocArray, biasActivation, DTypeError, type FusedActivation, fmtShape, gemm, getEngine, type GradientDef, isFloat, type KernelDef, type OpDef, ShapeError, type Tensor, type TensorMeta, type TypedArray } from '@nn/tensor';
+import { allocArray, biasActivation, type ConvAttrs, DTypeError, type FusedActivation, fmtShape, gemm, getEngine, type GradientDef, isFloat, type KernelDef, type OpDef, ShapeError, type Tensor, type TensorMeta, type TypedArray } from '@nn/tensor';
 import { checkRank4, windowShape } from './geometry.js';
 import { col2im, type ConvGeometry as Geometry, im2col } from './im2col.js';
 
-/** Attributes shared by the convolution ops. */
-export interface ConvAttrs {
-  [key: string]: unknown;
-  stride: [number, number];
-  /** [top, bottom, left, right] */
-  padding: [number, number, number, number];
-  dilation: [number, number];
-  groups: number;
-}
+export type { ConvAttrs };
 
 function checkFloat(op: string, metas: readonly TensorMeta[], names: readonly string[]): void {
   metas.forEach((m, i) => {

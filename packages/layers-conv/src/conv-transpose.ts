@@ -4,14 +4,10 @@
  * needs no kernel or gradient of its own.
  * @module
  */
-import { DTypeError, fmtShape, getEngine, isFloat, type OpDef, ShapeError } from '@nn/tensor';
-import type { ConvAttrs } from './conv-ops.js';
+import { type ConvTransposeAttrs, DTypeError, fmtShape, getEngine, isFloat, type OpDef, ShapeError } from '@nn/tensor';
 import { checkRank4 } from './geometry.js';
 
-/** Attributes of `convTranspose2d`. */
-export interface ConvTransposeAttrs extends ConvAttrs {
-  outputPadding: [number, number];
-}
+export type { ConvTransposeAttrs };
 
 /** The output shape of a transposed convolution of x [N, Cin, H, W] with w [Cin, Cout/groups, KH, KW]. */
 export function convTransposeShape(x: readonly number[], w: readonly number[], a: ConvTransposeAttrs): number[] {

@@ -5,13 +5,9 @@
  * backend runs it, and autograd differentiates the written-out form.
  * @module
  */
-import { applyActivation, checkFusedActivation, fmtShape, type FusedActivation, getEngine, type OpDef, ShapeError } from '@nn/tensor';
-import type { ConvAttrs } from './conv-ops.js';
+import { applyActivation, checkFusedActivation, fmtShape, type FusedConv2dAttrs, getEngine, type OpDef, ShapeError } from '@nn/tensor';
 
-/** Attributes of `fusedConv2d`: the convolution's, and the activation (null: none). */
-export interface FusedConv2dAttrs extends ConvAttrs {
-  activation: FusedActivation | null;
-}
+export type { FusedConv2dAttrs };
 
 /** Descriptor of `fusedConv2d` (x, weight, bias [O]). */
 export const fusedConv2dDef: OpDef<FusedConv2dAttrs> = {

@@ -4,7 +4,7 @@
  * the shapes.
  * @module
  */
-import { fmtShape, ShapeError, ValueError } from '@nn/tensor';
+import { fmtShape, ShapeError, ValueError, type Window2d } from '@nn/tensor';
 
 /** A size per spatial dim, or one for both. */
 export type Pair = number | readonly [number, number];
@@ -12,14 +12,8 @@ export type Pair = number | readonly [number, number];
 export type Padding = Pair | 'same' | 'valid';
 
 /** Normalised 2-D window parameters, as op attributes. */
-export interface Window2d {
-  [key: string]: unknown;
-  kernel: [number, number];
-  stride: [number, number];
-  /** [top, bottom, left, right] */
-  padding: [number, number, number, number];
-  dilation: [number, number];
-}
+/** The window of a 2-D op (declared in @nn/tensor with the other windowed ops' attributes). */
+export type { Window2d };
 
 /** A pair from a number or a pair, checked to be integers >= `min`. */
 export function pair(value: Pair, name: string, op: string, min = 1): [number, number] {

@@ -5,19 +5,10 @@
  * cotangent exactly as the chapter describes.
  * @module
  */
-import { allocArray, DTypeError, fmtShape, getEngine, type GradientDef, isFloat, type KernelDef, type OpDef, ShapeError, type Tensor, type TensorMeta, type TypedArray, ValueError } from '@nn/tensor';
+import { allocArray, type AvgPoolAttrs, DTypeError, fmtShape, getEngine, type GradientDef, isFloat, type KernelDef, type MaxPoolAttrs, type OpDef, ShapeError, type Tensor, type TensorMeta, type TypedArray, ValueError } from '@nn/tensor';
 import { checkRank4, type Window2d, windowShape } from './geometry.js';
 
-/** Attributes of max pooling. */
-export interface MaxPoolAttrs extends Window2d {
-  ceilMode: boolean;
-}
-
-/** Attributes of average pooling. */
-export interface AvgPoolAttrs extends Window2d {
-  ceilMode: boolean;
-  countIncludePad: boolean;
-}
+export type { AvgPoolAttrs, MaxPoolAttrs };
 
 function checkFloatInput(op: string, x: TensorMeta): void {
   checkRank4(op, 'input', x.shape);

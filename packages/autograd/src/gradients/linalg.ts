@@ -2,15 +2,10 @@
  * Gradient of matmul, for every combination of transposed operands.
  * @module
  */
-import { matmul } from '@nn/tensor';
+import { matmul, type MatmulAttrs } from '@nn/tensor';
 import type { Rule } from './rule.js';
 import { sumTo } from './sum-to.js';
 
-interface MatmulAttrs {
-  [key: string]: unknown;
-  transposeA: boolean;
-  transposeB: boolean;
-}
 
 /** C = op(A) op(B): each cotangent is another matmul, with the transposes folded into its flags. */
 export const matmulRule: Rule<MatmulAttrs> = ([dc], { inputs: [a, b], attrs: { transposeA: tA, transposeB: tB } }) => {

@@ -2,15 +2,10 @@
  * Gradients of the reductions.
  * @module
  */
+import type { ReduceAttrs } from '@nn/tensor';
 import type { Rule } from './rule.js';
 import { unreduce } from './sum-to.js';
 
-/** Attributes every reduction carries. */
-interface ReduceAttrs {
-  [key: string]: unknown;
-  axes: number[];
-  keepdim: boolean;
-}
 
 /** Names of the reductions with gradient rules (mean is a composite and needs none). */
 export type ReduceGradOp = 'sum' | 'prod' | 'max' | 'min' | 'logsumexp';

@@ -6,20 +6,13 @@
  * thread count always gives the same bits. float64 runs on the host.
  * @module
  */
-import { type FusedActivation, type KernelContext, type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
+import { type ConvAttrs, type FusedActivation, type KernelContext, type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 import { splitRange } from '../backend.js';
 import type { ThreadKernel } from '../protocol.js';
 import { activationCode } from './elementwise.js';
 import { runOnHost } from './host.js';
 
-interface ConvAttrs {
-  [key: string]: unknown;
-  stride: [number, number];
-  padding: [number, number, number, number];
-  dilation: [number, number];
-  groups: number;
-}
 
 /** Writes the geometry assembly/conv.ts reads: [C, H, W, O, KH, KW, OH, OW, sh, sw, pt, pl, dh, dw, G]. */
 function geometry(be: WasmBackend, x: readonly number[], w: readonly number[], y: readonly number[], a: ConvAttrs): number {

@@ -4,17 +4,10 @@
  * name). Average pooling and float64 run on the host.
  * @module
  */
-import { type KernelDef, sizeOf } from '@nn/tensor';
+import { type KernelDef, type MaxPoolAttrs, sizeOf } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 import { runOnHost } from './host.js';
 
-interface MaxPoolAttrs {
-  [key: string]: unknown;
-  kernel: [number, number];
-  stride: [number, number];
-  padding: [number, number, number, number];
-  dilation: [number, number];
-}
 
 const maxPoolKernel: KernelDef<MaxPoolAttrs> = {
   op: 'maxPool2d',

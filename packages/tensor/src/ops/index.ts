@@ -21,6 +21,7 @@ export * from './linalg.js';
 export * from './random.js';
 export * from './reduce.js';
 export * from './scan.js';
+export type * from './window-attrs.js';
 
 /**
  * Descriptors of the core op set (primitives and composites). A function,
