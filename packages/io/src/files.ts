@@ -2,9 +2,8 @@
  * Saving and loading safetensors files, atomically.
  * @module
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import type { Tensor } from '@nn/tensor';
+import { nodeFs, nodePath } from './node-builtins.js';
 import { parseSafetensors, type SafetensorsContent, SafetensorsError, serializeSafetensors } from './safetensors.js';
 
 /**
@@ -13,6 +12,8 @@ import { parseSafetensors, type SafetensorsContent, SafetensorsError, serializeS
  * never leaves a half-written checkpoint.
  */
 export function saveSafetensors(path: string, tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): void {
+  const { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } = nodeFs('saveSafetensors');
+  const { basename, dirname, join } = nodePath('saveSafetensors');
   const bytes = serializeSafetensors(tensors, metadata);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, 'w');
@@ -30,6 +31,7 @@ export function saveSafetensors(path: string, tensors: Record<string, Tensor>, m
 
 /** Reads and validates a safetensors file. */
 export function loadSafetensors(path: string): SafetensorsContent {
+  const { readFileSync } = nodeFs('loadSafetensors');
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);

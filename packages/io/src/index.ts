@@ -12,3 +12,4 @@
  */
 export { serializeSafetensors, parseSafetensors, SafetensorsError, type SafetensorsContent } from './safetensors.js';
 export { saveSafetensors, loadSafetensors } from './files.js';
+export { nodeFs, nodePath } from './node-builtins.js';

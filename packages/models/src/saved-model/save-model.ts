@@ -3,9 +3,7 @@
  * model is reloaded without the code that built it.
  * @module
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadSafetensors, parseSafetensors, saveSafetensors, serializeSafetensors } from '@nn/io';
+import { loadSafetensors, nodeFs, nodePath, parseSafetensors, saveSafetensors, serializeSafetensors } from '@nn/io';
 import type { Module } from '@nn/layers-core';
 import { getSeedState, setSeedState, type Tensor } from '@nn/tensor';
 import { buildModule, ModelFormatError, moduleSpec, type ModuleSpec } from './module-spec.js';
@@ -60,8 +58,8 @@ export function parseModel(bytes: Uint8Array, source = 'buffer'): Module {
  */
 export function saveModel(model: Module, dir: string, { metadata = {} }: { metadata?: Record<string, string> } = {}): void {
   const architecture = describeModel(model);
-  mkdirSync(dir, { recursive: true });
-  saveSafetensors(join(dir, MODEL_FILE), model.stateDict(), { ...metadata, [ARCHITECTURE_KEY]: architecture });
+  nodeFs('saveModel').mkdirSync(dir, { recursive: true });
+  saveSafetensors(nodePath('saveModel').join(dir, MODEL_FILE), model.stateDict(), { ...metadata, [ARCHITECTURE_KEY]: architecture });
 }
 
 /**
@@ -72,7 +70,8 @@ export function saveModel(model: Module, dir: string, { metadata = {} }: { metad
  * initial weights, which the stored ones replace).
  */
 export function loadModel(path: string): Module {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, MODEL_FILE) : path;
+  const { existsSync, statSync } = nodeFs('loadModel');
+  const file = existsSync(path) && statSync(path).isDirectory() ? nodePath('loadModel').join(path, MODEL_FILE) : path;
   const { tensors, metadata } = loadSafetensors(file);
   return rebuild(tensors, metadata, file);
 }
