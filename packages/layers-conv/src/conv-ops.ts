@@ -5,7 +5,7 @@
  * op's gradient is one of the other two.
  * @module
  */
-import { allocArray, biasActivation, type ConvAttrs, DTypeError, type FusedActivation, fmtShape, gemm, getEngine, type GradientDef, isFloat, type KernelDef, type OpDef, ShapeError, type Tensor, type TensorMeta, type TypedArray } from '@nn/tensor';
+import { allocArray, biasActivation, type ConvAttrs, DTypeError, fmtShape, type FusedConv2dAttrs, gemm, getEngine, type GradientDef, isFloat, type KernelDef, type OpDef, ShapeError, type Tensor, type TensorMeta, type TypedArray } from '@nn/tensor';
 import { checkRank4, windowShape } from './geometry.js';
 import { col2im, type ConvGeometry as Geometry, im2col } from './im2col.js';
 
@@ -101,7 +101,7 @@ const conv2dKernel: KernelDef<ConvAttrs> = {
 };
 
 /** fusedConv2d on the cpu: the convolution, then the bias and activation. */
-const fusedConv2dKernel: KernelDef<ConvAttrs & { activation: FusedActivation | null }> = {
+const fusedConv2dKernel: KernelDef<FusedConv2dAttrs> = {
   op: 'fusedConv2d',
   backend: 'cpu',
   run([x, w, b], attrs, ctx) {

@@ -13,7 +13,6 @@ import type { ThreadKernel } from '../protocol.js';
 import { activationCode } from './elementwise.js';
 import { runOnHost } from './host.js';
 
-
 /** Writes the geometry assembly/conv.ts reads: [C, H, W, O, KH, KW, OH, OW, sh, sw, pt, pl, dh, dw, G]. */
 function geometry(be: WasmBackend, x: readonly number[], w: readonly number[], y: readonly number[], a: ConvAttrs): number {
   return be.args([x[1]!, x[2]!, x[3]!, w[0]!, w[2]!, w[3]!, y[2]!, y[3]!, a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], a.groups])[0]!;

@@ -8,7 +8,6 @@ import { type KernelDef, type MaxPoolAttrs, sizeOf } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 import { runOnHost } from './host.js';
 
-
 const maxPoolKernel: KernelDef<MaxPoolAttrs> = {
   op: 'maxPool2d',
   backend: 'wasm',

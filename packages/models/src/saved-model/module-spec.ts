@@ -34,7 +34,6 @@ interface Registration {
   type: string;
   cls: ModuleClass;
   args: (m: Module) => readonly SpecValue[];
-  build: (args: unknown[]) => Module;
 }
 
 const byType = new Map<string, Registration>();
@@ -69,8 +68,7 @@ export function registerModule<M extends Module>(type: string, cls: new (...args
   ensureKnown();
   const existing = byType.get(type);
   if (existing && existing.cls !== cls) throw new ValueError(`type '${type}' is registered already, for another class (${existing.cls.name})`, 'registerModule');
-  const Cls = cls as unknown as new (...a: unknown[]) => M;
-  const registration: Registration = { type, cls, args: args as (m: Module) => readonly SpecValue[], build: (a) => new Cls(...a) };
+  const registration: Registration = { type, cls, args: args as (m: Module) => readonly SpecValue[] };
   byType.set(type, registration);
   byClass.set(cls, registration);
 }
@@ -101,7 +99,7 @@ export function buildModule(spec: unknown, source: string, path = 'model'): Modu
   }
   const decoded = args.map((a, i) => decode(a, source, `${path}.args[${i}]`));
   try {
-    return registration.build(decoded);
+    return new (registration.cls as new (...a: unknown[]) => Module)(...decoded);
   } catch (e) {
     throw new ModelFormatError(`${path}: ${type} refuses the stored arguments: ${(e as Error).message}`, source);
   }
