@@ -24,7 +24,11 @@ export default defineConfig({
       // resolves to its source so that tests and backend share one core.
       {
         resolve: {
-          alias: Object.fromEntries(['tensor', 'autograd', 'activations', 'layers-core', 'layers-conv', 'layers-recurrent', 'testing'].map((p) => [`@nn/${p}`, src(p)])),
+          // Exact matches: '@nn/tensor/kernel' is a subpath with a source file of its own.
+          alias: [
+            { find: /^@nn\/tensor\/kernel$/, replacement: fileURLToPath(new URL('./packages/tensor/src/kernel.ts', import.meta.url)) },
+            ...['tensor', 'autograd', 'activations', 'layers-core', 'layers-conv', 'layers-recurrent', 'testing'].map((p) => ({ find: new RegExp(`^@nn/${p}$`), replacement: src(p) })),
+          ],
         },
         test: {
           name: 'suites on wasm',

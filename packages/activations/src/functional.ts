@@ -8,8 +8,14 @@
  * @module
  */
 import { detach, noGrad } from '@nn/autograd';
-import { concat, fmtShape, maximum, minimum, normalizeAxis, rand, ShapeError, split, type Tensor, ValueError, where } from '@nn/tensor';
-import { runActivation } from './plugin.js';
+import { activationOps, type Attrs, type AttrsArg, concat, fmtShape, maximum, minimum, normalizeAxis, type OpHandle, rand, ShapeError, split, type Tensor, ValueError, where } from '@nn/tensor';
+import { ensureActivations } from './plugin.js';
+
+/** Runs one of the activation ops, registering this package's kernels and gradients first. */
+function runActivation<T extends Attrs>(op: OpHandle<T>, x: Tensor, ...attrs: AttrsArg<T>): Tensor {
+  ensureActivations();
+  return op.run1([x], ...attrs);
+}
 
 /** How step-like functions pass gradients back: not at all (their true derivative), or straight through. */
 export type StraightThrough = false | 'identity' | 'clipped';
@@ -63,13 +69,13 @@ export const relu = (x: Tensor): Tensor => x.relu();
 
 /** Leaky ReLU: x for x > 0, slope·x otherwise (default slope 0.01). */
 export function leakyRelu(x: Tensor, slope = 0.01): Tensor {
-  return runActivation('leakyRelu', x, { slope });
+  return runActivation(activationOps.leakyRelu, x, { slope });
 }
 
 /** ELU (Clevert et al. 2016): x for x > 0, α(e^x − 1) otherwise. */
 export function elu(x: Tensor, alpha = 1): Tensor {
   if (!(alpha >= 0)) throw new ValueError(`alpha must be non-negative, got ${alpha}`, 'elu');
-  return runActivation('elu', x, { alpha });
+  return runActivation(activationOps.elu, x, { alpha });
 }
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
@@ -79,11 +85,11 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
 export const selu = (x: Tensor): Tensor => elu(x, SELU_ALPHA).mul(SELU_SCALE);
 
 /** The error function, elementwise. */
-export const erf = (x: Tensor): Tensor => runActivation('erf', x);
+export const erf = (x: Tensor): Tensor => runActivation(activationOps.erf, x);
 
 /** GELU (Hendrycks and Gimpel 2016): x·Φ(x), exact (erf) or with the tanh approximation. */
 export function gelu(x: Tensor, { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {}): Tensor {
-  return runActivation('gelu', x, { approximate: approximate === 'tanh' ? 1 : 0 });
+  return runActivation(activationOps.gelu, x, { approximate: approximate === 'tanh' ? 1 : 0 });
 }
 
 /** Softplus: (1/β)·log(1 + e^(βx)), computed stably; linear above `threshold` (as PyTorch). */
@@ -108,12 +114,12 @@ export const hardSigmoid = (x: Tensor, slope = 1 / 6): Tensor => ramp(x.mul(slop
 
 /** softmax over `axis` (default last), stable: finite for inputs up to ±1e4 and beyond. */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return runActivation('softmax', x, { axis });
+  return runActivation(activationOps.softmax, x, { axis });
 }
 
 /** log-softmax over `axis` (default last), stable: x − max − log Σ e^(x − max). */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
-  return runActivation('logSoftmax', x, { axis });
+  return runActivation(activationOps.logSoftmax, x, { axis });
 }
 
 /** The channel dim of `x` (1 for rank ≥ 2, else 0) with its size. */

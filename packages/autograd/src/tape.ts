@@ -8,7 +8,8 @@
  * reverse mode; the rest of this package is convenience around it.
  * @module
  */
-import { type Attrs, type Engine, type GradHook, type GradientDef, isFloat, NNError, onesLike, ShapeError, type Tensor } from '@nn/tensor';
+import { type Attrs, type GradientDef, isFloat, NNError, onesLike, ShapeError, type Tensor } from '@nn/tensor';
+import { type Engine, type GradHook } from '@nn/tensor/kernel';
 
 /** One recorded op: what ran, on what, producing what. */
 export interface Node {

@@ -49,7 +49,7 @@ async function coreCount(): Promise<number> {
 }
 
 /** The WebAssembly backend. Kernels reach its memory through {@link WasmBackend.view}. */
-export class WasmBackend implements Backend {
+export class WasmBackend implements Backend<WasmData> {
   readonly name = 'wasm';
   /** The kernels' exports. */
   readonly k: KernelExports;
@@ -113,14 +113,14 @@ export class WasmBackend implements Backend {
     return data;
   }
 
-  readSync(handle: unknown, dtype: DType, size: number): TypedArray {
-    const { ptr } = handle as WasmData;
+  readSync(handle: WasmData, dtype: DType, size: number): TypedArray {
+    const { ptr } = handle;
     // a view, which callers copy before the next op can grow the memory
     return this.view(dtype, ptr, size);
   }
 
-  disposeData(handle: unknown): void {
-    const { ptr, bytes } = handle as WasmData;
+  disposeData(handle: WasmData): void {
+    const { ptr, bytes } = handle;
     this.heap.free(ptr, bytes);
   }
 

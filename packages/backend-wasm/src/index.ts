@@ -14,5 +14,5 @@
  */
 export { WasmBackend, type WasmBackendOptions, type WasmData } from './backend.js';
 export { Heap, WasmOutOfMemoryError, sizeClass } from './heap.js';
-export { wasmPlugin, configureWasm, setThreads, getThreads, wasmBackend, wasmKernelKinds, HOST_OPS } from './plugin.js';
+export { wasmPlugin, configureWasm, setThreads, getThreads, wasmBackend, wasmKernelKinds } from './plugin.js';
 export { sharedMemorySupported, relaxedSimdSupported, simdSupported, type KernelExports } from './module.js';

@@ -2,11 +2,10 @@
  * The wasm plugin: the `wasm` backend and its kernels, for `use()`.
  * @module
  */
-import { activeBackend, getEngine, type KernelDef, type Plugin, REGISTRY_API_VERSION } from '@nn/tensor';
+import { activeBackend, getEngine, getRegistry, type KernelDef, type Plugin, REGISTRY_API_VERSION } from '@nn/tensor';
 import { WasmBackend, type WasmBackendOptions } from './backend.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
-import { hostKernel } from './kernels/host.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { poolKernels } from './kernels/pool.js';
@@ -14,26 +13,21 @@ import { recurrentKernels } from './kernels/recurrent.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { softmaxKernels } from './kernels/softmax.js';
 
-/** Kernels compiled to SIMD WebAssembly (float32; other dtypes of these ops run on the host). */
+/** Kernels compiled to SIMD WebAssembly (float32; other dtypes of these ops run the cpu kernel over wasm memory). */
 const nativeKernels: KernelDef[] = [...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...layoutKernels, ...softmaxKernels, ...convKernels, ...poolKernels, ...recurrentKernels];
 
 /**
- * Ops the wasm backend runs with their cpu kernel over its own memory (no
- * input copies). The ops of @nn/activations and @nn/layers-conv are listed
- * by name; they apply once those packages register their ops.
+ * How the wasm backend runs each op it has a kernel for: `simd` (compiled
+ * kernel) or `host` (no kernel of its own: the cpu kernel runs over wasm
+ * memory, see `BackendDef.hostAddressable`). `coverage()` gives the same
+ * per backend, with the dtypes each kernel takes.
  */
-export const HOST_OPS: readonly string[] = [
-  'where', 'cast', 'gather', 'scatterAdd', 'oneHot', 'argmax', 'argmin', 'logicalNot', 'logicalAnd', 'logicalOr',
-  'randomUniform', 'randomNormal', 'randomInt',
-  'erf',
-  'avgPool2d', 'avgPool2dBackward', 'spatialGather',
-];
-
-/** How the wasm backend runs each op it has a kernel for: `simd` (compiled kernel) or `host` (cpu kernel over wasm memory). */
 export function wasmKernelKinds(): Record<string, 'simd' | 'host'> {
   const kinds: Record<string, 'simd' | 'host'> = {};
-  for (const k of nativeKernels) kinds[k.op] = 'simd';
-  for (const op of HOST_OPS) kinds[op] = 'host';
+  for (const row of getRegistry().coverage()) {
+    if (row.backends.wasm === 'kernel') kinds[row.op] = 'simd';
+    else if (row.backends.wasm === 'host') kinds[row.op] = 'host';
+  }
   return kinds;
 }
 
@@ -51,8 +45,8 @@ export function configureWasm(next: WasmBackendOptions): void {
 export const wasmPlugin: Plugin = {
   name: '@nn/backend-wasm',
   apiVersion: REGISTRY_API_VERSION,
-  backends: [{ name: 'wasm', priority: 2, create: () => new WasmBackend(options) }],
-  kernels: [...nativeKernels, ...HOST_OPS.map(hostKernel)],
+  backends: [{ name: 'wasm', priority: 2, create: () => new WasmBackend(options), hostAddressable: true }],
+  kernels: nativeKernels,
 };
 
 /** The wasm backend instance of the current engine (created if needed). */

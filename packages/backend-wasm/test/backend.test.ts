@@ -14,7 +14,7 @@ describe('the wasm backend', () => {
     expect(getThreads()).toBeGreaterThanOrEqual(1);
     const rows = new Map(coverage().map((r) => [r.op, r.backends]));
     expect(rows.get('matmul')!.wasm).toBe('kernel');
-    expect(rows.get('gather')!.wasm).toBe('kernel');
+    expect(rows.get('gather')!.wasm).toBe('host');
     expect(rows.get('mean')!.wasm).toBe('composite');
     // A third-party op with only a cpu kernel falls back through dispatch, and coverage says so.
     const engine = createEngine(wasmPlugin, {

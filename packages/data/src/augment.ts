@@ -7,7 +7,8 @@
  * is reproducible and a resumed run sees the same augmentations.
  * @module
  */
-import { fmtShape, mulberry32, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
+import { fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
+import { mulberry32 } from '@nn/tensor/kernel';
 import { normalize } from './transforms.js';
 
 /** Uniform [0, 1) numbers, seeded. */

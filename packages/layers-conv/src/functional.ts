@@ -4,9 +4,9 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { applyActivation, checkFusedActivation, fmtShape, type FusedActivation, rand, ShapeError, tensor, type Tensor, ValueError } from '@nn/tensor';
+import { applyActivation, checkFusedActivation, convOps, poolOps, fmtShape, type FusedActivation, rand, ShapeError, tensor, type Tensor, ValueError } from '@nn/tensor';
 import { checkRank4, type Padding, type Pair, pair, resolvePadding } from './geometry.js';
-import { runConvOp } from './plugin.js';
+import { ensureConvPlugin } from './plugin.js';
 
 /** Options of {@link conv2d}. */
 export interface Conv2dOptions {
@@ -44,10 +44,12 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, { stride
   const p = resolvePadding(padding, spatial(x), [weight.shape[2]!, weight.shape[3]!], s, d, 'conv2d');
   if (bias) {
     checkBias(bias, weight.shape[0]!, 'conv2d');
-    return runConvOp('fusedConv2d', [x, weight, bias], { stride: s, padding: p, dilation: d, groups, activation })[0]!;
+    ensureConvPlugin();
+    return convOps.fusedConv2d.run1([x, weight, bias], { stride: s, padding: p, dilation: d, groups, activation });
   }
   checkFusedActivation(activation, 'conv2d');
-  return applyActivation(runConvOp('conv2d', [x, weight], { stride: s, padding: p, dilation: d, groups })[0]!, activation);
+  ensureConvPlugin();
+  return applyActivation(convOps.conv2d.run1([x, weight], { stride: s, padding: p, dilation: d, groups }), activation);
 }
 
 /** 1-D convolution: x [N, C, L], weight [O, C/groups, K], as a 2-D convolution of height 1. */
@@ -74,7 +76,8 @@ export interface ConvTranspose2dOptions {
  */
 export function convTranspose2d(x: Tensor, weight: Tensor, bias?: Tensor | null, { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1 }: ConvTranspose2dOptions = {}): Tensor {
   const [ph, pw] = pair(padding, 'padding', 'convTranspose2d', 0);
-  const [y] = runConvOp('convTranspose2d', [x, weight], {
+  ensureConvPlugin();
+  const [y] = convOps.convTranspose2d.run([x, weight], {
     stride: pair(stride, 'stride', 'convTranspose2d'),
     padding: [ph, ph, pw, pw],
     dilation: pair(dilation, 'dilation', 'convTranspose2d'),
@@ -110,14 +113,16 @@ export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = 
 /** Max pooling returning `[values, indices]`; indices are flat positions in each input plane (H·W), as PyTorch's. */
 export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): [Tensor, Tensor] {
   const { kernel, stride, padding, dilation } = poolWindow('maxPool2d', x, kernelSize, options);
-  const [values, indices] = runConvOp('maxPool2d', [x], { kernel, stride, padding, dilation, ceilMode: !!options.ceilMode });
+  ensureConvPlugin();
+  const [values, indices] = poolOps.maxPool2d.run([x], { kernel, stride, padding, dilation, ceilMode: !!options.ceilMode });
   return [values!, indices!];
 }
 
 /** Average pooling; `countIncludePad` (default true) counts padded zeros in the divisor, as PyTorch. */
 export function avgPool2d(x: Tensor, kernelSize: Pair, options: Omit<Pool2dOptions, 'dilation'> & { countIncludePad?: boolean } = {}): Tensor {
   const w = poolWindow('avgPool2d', x, kernelSize, options);
-  return runConvOp('avgPool2d', [x], { ...w, ceilMode: !!options.ceilMode, countIncludePad: options.countIncludePad ?? true })[0]!;
+  ensureConvPlugin();
+  return poolOps.avgPool2d.run1([x], { ...w, ceilMode: !!options.ceilMode, countIncludePad: options.countIncludePad ?? true });
 }
 
 /**
@@ -130,7 +135,8 @@ export function maxUnpool2d(x: Tensor, indices: Tensor, kernelSize: Pair, { stri
   checkRank4('maxUnpool2d', 'input', x.shape);
   const k = pair(kernelSize, 'kernelSize', 'maxUnpool2d'), s = pair(stride ?? k, 'stride', 'maxUnpool2d'), p = pair(padding, 'padding', 'maxUnpool2d', 0);
   const size = outputSize ?? ([0, 1].map((i) => (x.shape[2 + i]! - 1) * s[i]! - 2 * p[i]! + k[i]!) as [number, number]);
-  return runConvOp('maxUnpool2d', [x, indices], { outputSize: size })[0]!;
+  ensureConvPlugin();
+  return poolOps.maxUnpool2d.run1([x, indices], { outputSize: size });
 }
 
 /** Averaging (or interpolation) matrix helpers: a dense [out, in] matrix from per-row (index, weight) pairs. */

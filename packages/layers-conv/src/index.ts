@@ -18,6 +18,5 @@ export * from './modules.js';
 export { bilinearKernel } from './init.js';
 export { convPlugin } from './plugin.js';
 export { type Pair, type Padding, type Window2d, windowOutput } from './geometry.js';
-export { type ConvAttrs } from './conv-ops.js';
-export { type ConvTransposeAttrs } from './conv-transpose.js';
-export { type MaxPoolAttrs, type AvgPoolAttrs } from './pool-ops.js';
+// The ops' attributes are declared in @nn/tensor; re-exported for this package's users.
+export type { ConvAttrs, ConvTransposeAttrs, MaxPoolAttrs, AvgPoolAttrs } from '@nn/tensor';

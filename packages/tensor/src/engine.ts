@@ -4,7 +4,7 @@
  * through. @nn/tensor does not depend on autograd.
  * @module
  */
-import type { Backend, TensorInfo, TensorMeta } from './backend.js';
+import type { Backend, BackendDef, TensorInfo, TensorMeta } from './backend.js';
 import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
 import { BackendError, DisposedTensorError, DuplicateCoreError, fmtShape, NNError, ShapeError } from './errors.js';
 import type { Attrs, KernelDef, OpDef, Registry } from './registry.js';
@@ -50,6 +50,7 @@ export class Engine {
   private readonly scopes: Scope[] = [];
   private readonly perBackend = new Map<string, { tensors: number; bytes: number }>();
   private readonly warned = new Set<string>();
+  private readonly hostReadable = new Map<Backend, boolean>();
   private noRecordDepth = 0;
   private readonly finalizer = new FinalizationRegistry<DataRef>((ref) => {
     this.count(ref.backend.name, -1, 0);
@@ -262,14 +263,16 @@ export class Engine {
     const outMetas = def.infer(metas, attrs);
     for (let i = 0; i < outMetas.length; i++) checkSize(outMetas[i]!.shape, name, 'output shape');
     const backend = this.backend();
-    const kernel = this.registry.kernel(name, backend.name);
+    const kernel = usable(this.registry.kernel(name, backend.name), metas, attrs);
+    // Without a kernel of its own, a backend whose memory the host reads runs the cpu kernel in place.
+    const hostKernel = kernel === undefined && backend.name !== 'cpu' && this.hostAddressable(backend) ? usable(this.registry.kernel(name, 'cpu'), metas, attrs) : undefined;
     const hook = this.noRecordDepth === 0 && !def.nondifferentiable ? this.gradHook : undefined;
     const record = hook !== undefined && hook.shouldRecord(inputs);
 
     const ownGradient = record && this.registry.gradient(name) !== undefined;
-    // A composite runs as written when no kernel is registered, and also when
+    // A composite runs as written when no kernel can run it, and also when
     // it must be differentiated but only a fused (forward-only) kernel exists.
-    if (def.composite !== undefined && (kernel === undefined || (record && !ownGradient))) {
+    if (def.composite !== undefined && ((kernel === undefined && hostKernel === undefined) || (record && !ownGradient))) {
       // A composite with a gradient of its own is recorded as one op; without
       // one, its inner ops are recorded and differentiate it.
       const selfRecorded = ownGradient;
@@ -278,9 +281,21 @@ export class Engine {
       if (selfRecorded) hook!.record(name, inputs, outputs, attrs);
       return outputs;
     }
-    const outputs = kernel !== undefined ? this.runKernel(kernel, backend, inputs, attrs, outMetas) : this.runFallback(name, backend, inputs, attrs, outMetas);
+    const outputs =
+      kernel !== undefined
+        ? this.runKernel(kernel, backend, inputs, attrs, outMetas)
+        : hostKernel !== undefined
+          ? this.runOnHost(hostKernel, backend, inputs, attrs, outMetas)
+          : this.runFallback(name, backend, inputs, attrs, outMetas, metas);
     if (record) hook!.record(name, inputs, outputs, attrs);
     return outputs;
+  }
+
+  /** True when the backend's data can be read in place by cpu kernels ({@link BackendDef.hostAddressable}). */
+  private hostAddressable(backend: Backend): boolean {
+    let v = this.hostReadable.get(backend);
+    if (v === undefined) this.hostReadable.set(backend, (v = this.registry.backendDef(backend.name)?.hostAddressable === true));
+    return v;
   }
 
   /** Runs `fn` without recording ops for autograd. */
@@ -320,7 +335,7 @@ export class Engine {
     });
     const adopted = new Set<unknown>();
     try {
-      const handles = kernel.run(infos, attrs, { backend, outputs: outMetas });
+      const handles = kernel.run(infos, attrs, { backend, outputs: outMetas, registry: this.registry });
       return handles.map((h, i) => {
         const { shape, dtype } = outMetas[i]!;
         // A kernel may return an input's storage (reshape does): share it instead of owning it twice.
@@ -334,10 +349,25 @@ export class Engine {
     }
   }
 
-  private runFallback(name: string, backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outMetas: TensorMeta[]): Tensor[] {
+  /** Runs a cpu kernel over views of the inputs' storage and stores its outputs on `backend`. */
+  private runOnHost(kernel: KernelDef, backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outMetas: TensorMeta[]): Tensor[] {
+    const views: TensorInfo[] = inputs.map((t) => ({ shape: t.shape, dtype: t.dtype, data: t.dataRef!.backend.readSync(t.dataRef!.handle, t.dtype, t.size) }));
+    const outs = kernel.run(views, attrs, { backend: this.instance('cpu'), outputs: outMetas, registry: this.registry }) as TypedArray[];
+    return outs.map((o, i) => {
+      const { shape, dtype } = outMetas[i]!;
+      // A kernel may return an input's storage (reshape does): share it.
+      const k = views.findIndex((v) => v.data === o);
+      if (k >= 0 && inputs[k]!.dataRef!.backend === backend) return this.wrap(inputs[k]!.dataRef!, shape, dtype);
+      return this.makeTensor(backend, backend.write(o, dtype, shape), shape, dtype);
+    });
+  }
+
+  private runFallback(name: string, backend: Backend, inputs: readonly Tensor[], attrs: Attrs, outMetas: TensorMeta[], metas: readonly TensorMeta[]): Tensor[] {
     const cpuKernel = this.registry.kernel(name, 'cpu');
     if (cpuKernel === undefined) {
-      throw new BackendError(`no kernel for op '${name}' on backend '${backend.name}' nor on 'cpu', and the op has no composite decomposition`, name);
+      const own = this.registry.kernel(name, backend.name);
+      const why = own !== undefined ? `the '${backend.name}' kernel does not take ${metas.map((m) => m.dtype).join(', ')} inputs` : `no kernel for op '${name}' on backend '${backend.name}'`;
+      throw new BackendError(`${why} nor is there one on 'cpu', and the op has no composite decomposition`, name);
     }
     const cpu = this.instance('cpu');
     if (backend !== cpu && !this.warned.has(name)) {
@@ -413,6 +443,14 @@ export class Engine {
     if (ref.backend.read !== undefined) return ref.backend.read(ref.handle, t.dtype, t.size);
     return ref.backend.readSync(ref.handle, t.dtype, t.size);
   }
+}
+
+/** The kernel, when it takes these inputs ({@link KernelDef.dtypes}, checked on the first input, and {@link KernelDef.accepts}). */
+function usable(kernel: KernelDef | undefined, inputs: readonly TensorMeta[], attrs: Attrs): KernelDef | undefined {
+  if (kernel === undefined) return undefined;
+  if (kernel.dtypes !== undefined && inputs.length > 0 && !kernel.dtypes.includes(inputs[0]!.dtype)) return undefined;
+  if (kernel.accepts !== undefined && !kernel.accepts(inputs, attrs)) return undefined;
+  return kernel;
 }
 
 function describe(v: unknown): string {

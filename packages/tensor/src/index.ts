@@ -28,7 +28,7 @@ export {
   keep,
   dispose,
 } from './context.js';
-export { Engine, type DataRef, type GradHook, type MemoryInfo } from './engine.js';
+export type { MemoryInfo } from './engine.js';
 export {
   Registry,
   type Attrs,
@@ -40,14 +40,12 @@ export {
   type GradientContext,
   type Plugin,
   type CoverageRow,
+  type CoverageKind,
 } from './registry.js';
+export { defineOp, type OpHandle, type CompositeOp, type NondifferentiableOp, type AttrsOf, type AttrsArg } from './op-handle.js';
 export type { Backend, BackendDef, TensorInfo, TensorMeta } from './backend.js';
-export { corePlugin } from './core-plugin.js';
-export { CpuBackend, cpuBackendDef } from './cpu/backend.js';
-export { gemm, batchOffsets } from './cpu/matmul.js';
-export { biasActivation } from './cpu/fused.js';
+// Kernel-writing machinery (gemm, row plans, the engine, typed kernel makers) is in '@nn/tensor/kernel'.
 export * from './errors.js';
 export { type DType, type TypedArray, DTYPES, isFloat, promoteTypes, allocArray, bytesPerElement } from './dtype.js';
-export { type Shape, type RowPlan, sizeOf, stridesOf, MAX_ELEMENTS, checkSize, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual, rowPlan, forEachRow, broadcastStrides, reductionLayout, type ReductionLayout } from './shape.js';
+export { type Shape, sizeOf, stridesOf, MAX_ELEMENTS, checkSize, broadcastShapes, normalizeAxis, normalizeAxes, shapesEqual } from './shape.js';
 export { formatTensor } from './format.js';
-export { mulberry32 } from './cpu/random.js';

@@ -3,7 +3,8 @@
  * kernels per backend, gradients and backends, all brought in by plugins.
  * @module
  */
-import type { Backend, BackendDef, TensorInfo, TensorMeta } from './backend.js';
+import type { Backend, BackendDef, DataOf, TensorInfo, TensorMeta } from './backend.js';
+import type { DType } from './dtype.js';
 import { PluginError, PluginVersionError, REGISTRY_API_VERSION, UnknownOpError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
@@ -27,21 +28,33 @@ export interface OpDef<A extends Attrs = any> {
   readonly nondifferentiable?: boolean;
 }
 
-/** Context a kernel runs in. */
-export interface KernelContext {
-  readonly backend: Backend;
+/** Context a kernel runs in (`B`: the backend class it is written for). */
+export interface KernelContext<B extends Backend<any> = Backend> {
+  readonly backend: B;
   /** The outputs' metadata, as inferred by the op. */
   readonly outputs: readonly TensorMeta[];
+  /** The registry the op was dispatched through (for kernels that run other kernels). */
+  readonly registry: Registry;
 }
 
-/** Runs an op on one backend: returns one data handle per output. */
-export type KernelFn<A extends Attrs = any> = (inputs: readonly TensorInfo[], attrs: A, ctx: KernelContext) => unknown[];
+/** Runs an op on one backend: returns one data handle per output, of that backend's data type. */
+export type KernelFn<A extends Attrs = any, B extends Backend<any> = Backend<any>> = (inputs: readonly TensorInfo<DataOf<B>>[], attrs: A, ctx: KernelContext<B>) => DataOf<B>[];
 
 /** A kernel: the implementation of one op for one backend. */
-export interface KernelDef<A extends Attrs = any> {
+export interface KernelDef<A extends Attrs = any, B extends Backend<any> = any> {
   readonly op: string;
   readonly backend: string;
-  readonly run: KernelFn<A>;
+  readonly run: KernelFn<A, B>;
+  /**
+   * The dtypes the kernel handles, checked on the first input (the data
+   * operand; index and mask inputs come after it). Default: all. Dispatch
+   * routes any other call as if the kernel were missing (the cpu kernel
+   * over the backend's memory, the composite, or the cpu fallback), so
+   * kernels carry no dtype guards of their own.
+   */
+  readonly dtypes?: readonly DType[];
+  /** Further conditions on the call (softmax over the last axis only, say); routed like {@link KernelDef.dtypes} when false. */
+  accepts?(inputs: readonly TensorMeta[], attrs: A): boolean;
 }
 
 /** What a gradient rule receives besides the output cotangents. */
@@ -74,13 +87,23 @@ export interface Plugin {
   readonly requires?: readonly Plugin[];
 }
 
+/**
+ * How an op runs on a backend: `kernel` (its own kernel), `host` (the cpu
+ * kernel over the backend's memory, see {@link BackendDef.hostAddressable}),
+ * `composite` (decomposed into other ops), `fallback` (data moved to cpu).
+ */
+export type CoverageKind = 'kernel' | 'host' | 'composite' | 'fallback';
+
 /** One row of {@link Registry.coverage}: how an op runs on each backend. */
 export interface CoverageRow {
   readonly op: string;
+  /** A primitive needs a kernel (or the cpu one); a composite runs everywhere as other ops. */
   readonly kind: 'primitive' | 'composite';
   readonly hasGradient: boolean;
-  /** Per backend: `kernel` (own kernel), `composite` (decomposed), `fallback` (runs on cpu). */
-  readonly backends: Record<string, 'kernel' | 'composite' | 'fallback'>;
+  /** Per backend, how the op runs there. */
+  readonly backends: Record<string, CoverageKind>;
+  /** Per backend with a kernel for the op, the input dtypes it handles (absent: all). */
+  readonly dtypes: Record<string, readonly DType[]>;
 }
 
 /**
@@ -231,14 +254,23 @@ export class Registry {
    * backend's own kernel, as a composite, or through the cpu fallback.
    */
   coverage(): CoverageRow[] {
-    const backendNames = this.backends().map((b) => b.name);
+    const backendDefs = this.backends();
     return this.opNames().map((name) => {
       const def = this.opDefs.get(name)!;
-      const backends: Record<string, 'kernel' | 'composite' | 'fallback'> = {};
-      for (const b of backendNames) {
-        backends[b] = this.kernel(name, b) ? 'kernel' : def.composite ? 'composite' : 'fallback';
+      const backends: Record<string, CoverageKind> = {};
+      const dtypes: Record<string, readonly DType[]> = {};
+      const onHost = this.kernel(name, 'cpu') !== undefined;
+      for (const { name: b, hostAddressable } of backendDefs) {
+        const k = this.kernel(name, b);
+        if (k?.dtypes !== undefined) dtypes[b] = k.dtypes;
+        backends[b] = k ? 'kernel' : onHost && hostAddressable === true ? 'host' : def.composite ? 'composite' : 'fallback';
       }
-      return { op: name, kind: def.composite ? 'composite' : 'primitive', hasGradient: this.gradientDefs.has(name), backends };
+      return { op: name, kind: def.composite ? 'composite' : 'primitive', hasGradient: this.gradientDefs.has(name), backends, dtypes };
     });
+  }
+
+  /** Names of the registered primitives (ops without a composite): what a new backend owes kernels for, sorted. */
+  primitives(): string[] {
+    return this.opNames().filter((name) => this.opDefs.get(name)!.composite === undefined);
   }
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   BackendError,
-  Engine,
   DisposedTensorError,
   DTypeError,
   DuplicateCoreError,
@@ -23,6 +22,7 @@ import {
   transpose,
   gather,
 } from '../src/index.js';
+import { Engine } from '../src/kernel.js';
 
 /** Runs `fn`, expecting it to throw an instance of `cls`; returns the error. */
 function caught(fn: () => unknown, cls: new (...a: never[]) => Error): Error {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gemm, matmul, randn, ShapeError, tensor, type Tensor } from '../src/index.js';
+import { gemm } from '../src/kernel.js';
+import { matmul, randn, ShapeError, tensor, type Tensor } from '../src/index.js';
 import { expectTensor } from './helpers.js';
 
 /** Naive triple loop on nested arrays: the reference. */

@@ -2,7 +2,8 @@
  * Gradients of the elementwise primitives.
  * @module
  */
-import { cast, type Tensor, where, zerosLike } from '@nn/tensor';
+import { cast, type CoreOps, type Tensor, where, zerosLike } from '@nn/tensor';
+import type { RulesFor } from '@nn/tensor/kernel';
 import type { Rule } from './rule.js';
 import { sumTo } from './sum-to.js';
 
@@ -21,7 +22,7 @@ function pickMask(first: Tensor, tie: Tensor): Tensor {
 }
 
 /** Gradient rules of the elementwise primitives. */
-export const elementwiseRules: Record<ElementwiseGradOp, Rule> = {
+export const elementwiseRules: RulesFor<CoreOps, ElementwiseGradOp> = {
   add: ([dy], { inputs: [a, b] }) => [sumTo(dy!, a!.shape), sumTo(dy!, b!.shape)],
   sub: ([dy], { inputs: [a, b] }) => [sumTo(dy!, a!.shape), sumTo(dy!.neg(), b!.shape)],
   mul: ([dy], { inputs: [a, b] }) => [sumTo(dy!.mul(b!), a!.shape), sumTo(dy!.mul(a!), b!.shape)],

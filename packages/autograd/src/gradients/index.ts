@@ -3,7 +3,8 @@
  * composites whose own rule is better than differentiating their parts).
  * @module
  */
-import type { GradientDef } from '@nn/tensor';
+import type { CoreOps, GradientDef } from '@nn/tensor';
+import { type GradientTable, gradientsOf } from '@nn/tensor/kernel';
 import { type ElementwiseGradOp, elementwiseRules } from './elementwise.js';
 import { type LayoutGradOp, layoutRules } from './layout.js';
 import { matmulRule } from './linalg.js';
@@ -13,8 +14,12 @@ import type { Rule } from './rule.js';
 /** Every op of @nn/tensor that has a gradient rule. */
 export type GradOp = ElementwiseGradOp | ReduceGradOp | LayoutGradOp | 'matmul';
 
-/** The rule table: typed so that leaving out an op is a compile error. */
-export const rules: { [P in GradOp]: Rule } = {
+/**
+ * The rule table, typed by the catalog of @nn/tensor: a differentiable
+ * primitive added there without a rule here (or a rule reading attributes
+ * its op lacks) does not compile.
+ */
+export const rules: GradientTable<CoreOps> = {
   ...elementwiseRules,
   ...reduceRules,
   ...layoutRules,
@@ -22,7 +27,7 @@ export const rules: { [P in GradOp]: Rule } = {
 };
 
 /** The rules as registry gradient definitions. */
-export const coreGradients: GradientDef[] = Object.entries(rules).map(([op, vjp]) => ({ op, vjp }));
+export const coreGradients: GradientDef[] = gradientsOf(rules);
 
 export { sumTo, unreduce } from './sum-to.js';
 export type { Rule } from './rule.js';

@@ -2,7 +2,8 @@
  * Gradients of the reductions.
  * @module
  */
-import type { ReduceAttrs } from '@nn/tensor';
+import type { CoreOps, ReduceAttrs } from '@nn/tensor';
+import type { RulesFor } from '@nn/tensor/kernel';
 import type { Rule } from './rule.js';
 import { unreduce } from './sum-to.js';
 
@@ -18,7 +19,7 @@ const extremeRule: Rule<ReduceAttrs> = ([dy], { inputs: [x], outputs: [y], attrs
 };
 
 /** Gradient rules of the reductions. */
-export const reduceRules: Record<ReduceGradOp, Rule<ReduceAttrs>> = {
+export const reduceRules: RulesFor<CoreOps, ReduceGradOp> = {
   sum: ([dy], { inputs: [x], attrs: { axes } }) => [unreduce(dy!, x!.shape, axes)],
   // d(prod)/dx_i = prod / x_i; exact where no entry is zero (documented limitation).
   prod: ([dy], { inputs: [x], outputs: [y], attrs: { axes } }) => [unreduce(dy!.mul(y!), x!.shape, axes).div(x!)],

@@ -1,17 +1,17 @@
 /**
- * Convolution kernels (the ops come from @nn/layers-conv; these register
- * for them by name): im2col + the SIMD GEMM per image and group, with the
+ * Convolution kernels: im2col + the SIMD GEMM per image and group, with the
  * batch split over threads. Each thread unfolds into its own scratch; the
  * filter gradient sums per-thread partials in a fixed order, so a given
- * thread count always gives the same bits. float64 runs on the host.
+ * thread count always gives the same bits. float64 runs the cpu kernel
+ * over wasm memory.
  * @module
  */
-import { type ConvAttrs, type FusedActivation, type KernelContext, type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
+import { type ConvAttrs, convOps, type FusedActivation, type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
 import { splitRange } from '../backend.js';
 import type { ThreadKernel } from '../protocol.js';
 import { activationCode } from './elementwise.js';
-import { runOnHost } from './host.js';
+import { FLOAT32, wasmKernel } from './wasm-kernel.js';
 
 /** Writes the geometry assembly/conv.ts reads: [C, H, W, O, KH, KW, OH, OW, sh, sw, pt, pl, dh, dw, G]. */
 function geometry(be: WasmBackend, x: readonly number[], w: readonly number[], y: readonly number[], a: ConvAttrs): number {
@@ -61,7 +61,7 @@ function perImage(be: WasmBackend, kernel: 'conv2d' | 'conv2dBackpropInput' | 'c
   });
 }
 
-const ptr = (t: TensorInfo) => (t.data as WasmData).ptr;
+const ptr = (t: TensorInfo<WasmData>) => t.data.ptr;
 
 /**
  * Whether a convolution (the forward one, or the input gradient seen as one)
@@ -103,14 +103,10 @@ function winograd(be: WasmBackend, x: number, w: number, y: number, xShape: read
 }
 
 /** conv2d, and fusedConv2d with its bias and activation applied plane by plane after it. */
-function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef<ConvAttrs & { activation?: FusedActivation | null }> {
-  return {
-    op,
-    backend: 'wasm',
-    run(inputs, attrs, ctx: KernelContext) {
+function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef {
+  return wasmKernel<ConvAttrs & { activation?: FusedActivation | null }>(convOps[op], (inputs, attrs, ctx) => {
       const [x, w, b] = inputs;
-      if (x!.dtype !== 'float32') return runOnHost(op, inputs, attrs, ctx);
-      const be = ctx.backend as WasmBackend;
+      const be = ctx.backend;
       const yShape = ctx.outputs[0]!.shape;
       const y = be.alloc('float32', sizeOf(yShape));
       if (y.bytes === 0) return [y];
@@ -123,60 +119,49 @@ function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef<ConvAttrs & { ac
         be.k.biasPlanes(y.ptr, ptr(b), yShape[0]! * yShape[1]!, yShape[1]!, pixels, code, param);
       }
       return [y];
-    },
-  };
+  }, { dtypes: FLOAT32 });
 }
 
-const backpropInputKernel: KernelDef<ConvAttrs & { inputShape: number[] }> = {
-  op: 'conv2dBackpropInput',
-  backend: 'wasm',
-  run(inputs, attrs, ctx) {
-    const [dy, w] = inputs;
-    if (dy!.dtype !== 'float32') return runOnHost('conv2dBackpropInput', inputs, attrs, ctx);
-    const be = ctx.backend as WasmBackend;
-    const dx = be.alloc('float32', sizeOf(attrs.inputShape));
-    if (dx.bytes === 0) return [dx];
-    if (sizeOf(dy!.shape) === 0) {
-      be.view('float32', dx.ptr, sizeOf(attrs.inputShape)).fill(0);
-      return [dx];
-    }
-    const [pt, pl] = [attrs.padding[0], attrs.padding[2]];
-    // At stride 1 the input gradient is a convolution of dy with the filters
-    // rotated by 180° and in/out swapped, padded by 2 − p: Winograd's too.
-    if (pt <= 2 && pl <= 2 && winogradApplies(be, dy!.shape, w!.shape, attrs.inputShape, attrs)) {
-      winograd(be, ptr(dy!), ptr(w!), dx.ptr, dy!.shape, attrs.inputShape, 2 - pt, 2 - pl, sizeOf(attrs.inputShape) * sizeOf(w!.shape) / w!.shape[1]!, true);
-      return [dx];
-    }
-    perImage(be, 'conv2dBackpropInput', attrs.inputShape[0]!, geometry(be, attrs.inputShape, w!.shape, dy!.shape, attrs), () => [ptr(dy!), ptr(w!), dx.ptr]);
+const backpropInputKernel = wasmKernel(convOps.conv2dBackpropInput, (inputs, attrs, ctx) => {
+  const [dy, w] = inputs;
+  const be = ctx.backend;
+  const dx = be.alloc('float32', sizeOf(attrs.inputShape));
+  if (dx.bytes === 0) return [dx];
+  if (sizeOf(dy!.shape) === 0) {
+    be.view('float32', dx.ptr, sizeOf(attrs.inputShape)).fill(0);
     return [dx];
-  },
-};
+  }
+  const [pt, pl] = [attrs.padding[0], attrs.padding[2]];
+  // At stride 1 the input gradient is a convolution of dy with the filters
+  // rotated by 180° and in/out swapped, padded by 2 − p: Winograd's too.
+  if (pt <= 2 && pl <= 2 && winogradApplies(be, dy!.shape, w!.shape, attrs.inputShape, attrs)) {
+    winograd(be, ptr(dy!), ptr(w!), dx.ptr, dy!.shape, attrs.inputShape, 2 - pt, 2 - pl, sizeOf(attrs.inputShape) * sizeOf(w!.shape) / w!.shape[1]!, true);
+    return [dx];
+  }
+  perImage(be, 'conv2dBackpropInput', attrs.inputShape[0]!, geometry(be, attrs.inputShape, w!.shape, dy!.shape, attrs), () => [ptr(dy!), ptr(w!), dx.ptr]);
+  return [dx];
+}, { dtypes: FLOAT32 });
 
-const backpropFilterKernel: KernelDef<ConvAttrs & { filterShape: number[] }> = {
-  op: 'conv2dBackpropFilter',
-  backend: 'wasm',
-  run(inputs, attrs, ctx) {
-    const [x, dy] = inputs;
-    if (x!.dtype !== 'float32') return runOnHost('conv2dBackpropFilter', inputs, attrs, ctx);
-    const be = ctx.backend as WasmBackend;
-    const size = sizeOf(attrs.filterShape);
-    const dw = be.alloc('float32', size);
-    if (size === 0) return [dw];
-    const N = x!.shape[0]!;
-    const parts = Math.max(1, Math.min(N, be.threads));
-    // Thread 0 accumulates into dw, the others into partials summed afterwards.
-    const partials = [dw.ptr, ...Array.from({ length: parts - 1 }, () => be.temp(size * 4))];
-    for (const p of partials) be.view('float32', p, size).fill(0);
-    if (sizeOf(dy!.shape) > 0) {
-      perImage(be, 'conv2dBackpropFilter', N, geometry(be, x!.shape, attrs.filterShape, dy!.shape, attrs), (t) => [ptr(x!), ptr(dy!), partials[t]!]);
-    }
-    for (let t = 1; t < parts; t++) {
-      be.k.binary(0, dw.ptr, 1, partials[t]!, 1, dw.ptr, size);
-      be.freeTemp(partials[t]!, size * 4);
-    }
-    return [dw];
-  },
-};
+const backpropFilterKernel = wasmKernel(convOps.conv2dBackpropFilter, (inputs, attrs, ctx) => {
+  const [x, dy] = inputs;
+  const be = ctx.backend;
+  const size = sizeOf(attrs.filterShape);
+  const dw = be.alloc('float32', size);
+  if (size === 0) return [dw];
+  const N = x!.shape[0]!;
+  const parts = Math.max(1, Math.min(N, be.threads));
+  // Thread 0 accumulates into dw, the others into partials summed afterwards.
+  const partials = [dw.ptr, ...Array.from({ length: parts - 1 }, () => be.temp(size * 4))];
+  for (const p of partials) be.view('float32', p, size).fill(0);
+  if (sizeOf(dy!.shape) > 0) {
+    perImage(be, 'conv2dBackpropFilter', N, geometry(be, x!.shape, attrs.filterShape, dy!.shape, attrs), (t) => [ptr(x!), ptr(dy!), partials[t]!]);
+  }
+  for (let t = 1; t < parts; t++) {
+    be.k.binary(0, dw.ptr, 1, partials[t]!, 1, dw.ptr, size);
+    be.freeTemp(partials[t]!, size * 4);
+  }
+  return [dw];
+}, { dtypes: FLOAT32 });
 
 /** Convolution kernels of the wasm backend. */
 export const convKernels: KernelDef[] = [forwardKernel('conv2d'), forwardKernel('fusedConv2d'), backpropInputKernel, backpropFilterKernel];

@@ -5,10 +5,11 @@
  * scratch. Other dtypes run on the host.
  * @module
  */
-import { batchOffsets, type FusedLinearAttrs, type KernelDef, type MatmulAttrs, sizeOf } from '@nn/tensor';
+import { fusedOps, type KernelDef, linalgOps, sizeOf } from '@nn/tensor';
+import { batchOffsets } from '@nn/tensor/kernel';
 import { activationCode } from './elementwise.js';
-import { splitRange, type WasmBackend, type WasmData } from '../backend.js';
-import { runOnHost } from './host.js';
+import { splitRange, type WasmBackend } from '../backend.js';
+import { FLOAT32, wasmKernel } from './wasm-kernel.js';
 
 /** Below this many multiply-adds a product runs on one thread (a pool round trip costs about 10 µs). */
 const PARALLEL_MACS = 1 << 18;
@@ -34,48 +35,38 @@ export function gemm(be: WasmBackend, a: number, transA: boolean, b: number, tra
   });
 }
 
-const matmulKernel: KernelDef<MatmulAttrs> = {
-  op: 'matmul',
-  backend: 'wasm',
-  run(inputs, attrs, ctx) {
-    const [a, b] = inputs;
-    if (a!.dtype !== 'float32') return runOnHost('matmul', inputs, attrs, ctx);
-    const be = ctx.backend as WasmBackend;
-    const out = ctx.outputs[0]!;
-    const o = be.alloc('float32', sizeOf(out.shape));
-    const ra = a!.shape.length, rc = out.shape.length;
-    const M = out.shape[rc - 2]!, N = out.shape[rc - 1]!;
-    const K = attrs.transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
-    const batch = out.shape.slice(0, -2);
-    const aOff = batchOffsets(batch, a!.shape.slice(0, -2));
-    const bOff = batchOffsets(batch, b!.shape.slice(0, -2));
-    const ap = (a!.data as WasmData).ptr, bp = (b!.data as WasmData).ptr;
-    for (let t = 0; t < aOff.length; t++) {
-      gemm(be, ap + aOff[t]! * M * K * 4, attrs.transposeA, bp + bOff[t]! * K * N * 4, attrs.transposeB, o.ptr + t * M * N * 4, M, N, K);
-    }
-    return [o];
-  },
-};
+const matmulKernel = wasmKernel(linalgOps.matmul, (inputs, attrs, ctx) => {
+  const [a, b] = inputs;
+  const be = ctx.backend;
+  const out = ctx.outputs[0]!;
+  const o = be.alloc('float32', sizeOf(out.shape));
+  const ra = a!.shape.length, rc = out.shape.length;
+  const M = out.shape[rc - 2]!, N = out.shape[rc - 1]!;
+  const K = attrs.transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
+  const batch = out.shape.slice(0, -2);
+  const aOff = batchOffsets(batch, a!.shape.slice(0, -2));
+  const bOff = batchOffsets(batch, b!.shape.slice(0, -2));
+  const ap = a!.data.ptr, bp = b!.data.ptr;
+  for (let t = 0; t < aOff.length; t++) {
+    gemm(be, ap + aOff[t]! * M * K * 4, attrs.transposeA, bp + bOff[t]! * K * N * 4, attrs.transposeB, o.ptr + t * M * N * 4, M, N, K);
+  }
+  return [o];
+}, { dtypes: FLOAT32 });
 
 /** y = act(x Wᵀ + b): the GEMM, then the bias and activation row by row while in cache. */
-const fusedLinearKernel: KernelDef<FusedLinearAttrs> = {
-  op: 'fusedLinear',
-  backend: 'wasm',
-  run(inputs, attrs, ctx) {
-    const [x, w, b] = inputs;
-    if (x!.dtype !== 'float32') return runOnHost('fusedLinear', inputs, attrs, ctx);
-    const be = ctx.backend as WasmBackend;
-    const [N, K] = w!.shape as [number, number];
-    const size = sizeOf(ctx.outputs[0]!.shape);
-    const o = be.alloc('float32', size);
-    if (size === 0) return [o];
-    const M = size / N;
-    gemm(be, (x!.data as WasmData).ptr, false, (w!.data as WasmData).ptr, true, o.ptr, M, N, K);
-    const [code, param] = activationCode(attrs.activation);
-    be.k.biasRows(o.ptr, (b!.data as WasmData).ptr, M, N, code, param);
-    return [o];
-  },
-};
+const fusedLinearKernel = wasmKernel(fusedOps.fusedLinear, (inputs, attrs, ctx) => {
+  const [x, w, b] = inputs;
+  const be = ctx.backend;
+  const [N, K] = w!.shape as [number, number];
+  const size = sizeOf(ctx.outputs[0]!.shape);
+  const o = be.alloc('float32', size);
+  if (size === 0) return [o];
+  const M = size / N;
+  gemm(be, x!.data.ptr, false, w!.data.ptr, true, o.ptr, M, N, K);
+  const [code, param] = activationCode(attrs.activation);
+  be.k.biasRows(o.ptr, b!.data.ptr, M, N, code, param);
+  return [o];
+}, { dtypes: FLOAT32 });
 
 /** Linear-algebra kernels of the wasm backend. */
 export const matmulKernels: KernelDef[] = [matmulKernel, fusedLinearKernel];

@@ -1,32 +1,26 @@
 /**
  * Fused LSTM and GRU cell updates and their backward passes for float32 in
- * SIMD wasm (the ops come from @nn/layers-recurrent; these register for
- * them by name). float64 runs on the host.
+ * SIMD wasm. float64 runs the cpu kernel over wasm memory.
  * @module
  */
-import { type KernelDef, sizeOf, type TensorInfo } from '@nn/tensor';
+import { type KernelDef, recurrentCellOps, sizeOf, type TensorInfo, type TensorMeta } from '@nn/tensor';
 import type { WasmBackend, WasmData } from '../backend.js';
-import { runOnHost } from './host.js';
+import { FLOAT32, wasmKernel } from './wasm-kernel.js';
 
-const ptr = (t: TensorInfo) => (t.data as WasmData).ptr;
+const ptr = (t: TensorInfo<WasmData>) => t.data.ptr;
 
 /** A kernel over float32 inputs that writes `outputs` fresh wasm blocks; `call` gets input then output pointers and [B, H]. */
-function fusedKernel(op: string, call: (be: WasmBackend, ptrs: number[], B: number, H: number) => void, hiddenOf: (inputs: readonly TensorInfo[]) => [number, number]): KernelDef {
-  return {
-    op,
-    backend: 'wasm',
-    run(inputs, attrs, ctx) {
-      if (inputs[0]!.dtype !== 'float32') return runOnHost(op, inputs, attrs, ctx);
-      const be = ctx.backend as WasmBackend;
+function fusedKernel(op: keyof typeof recurrentCellOps, call: (be: WasmBackend, ptrs: number[], B: number, H: number) => void, hiddenOf: (inputs: readonly TensorMeta[]) => [number, number]): KernelDef {
+  return wasmKernel(recurrentCellOps[op], (inputs, _attrs, ctx) => {
+      const be = ctx.backend;
       const outs = ctx.outputs.map((m) => be.alloc(m.dtype, sizeOf(m.shape)));
       const [B, H] = hiddenOf(inputs);
       if (B * H > 0) call(be, [...inputs.map(ptr), ...outs.map((o) => o.ptr)], B, H);
       return outs;
-    },
-  };
+  }, { dtypes: FLOAT32 });
 }
 
-const stateShape = (index: number) => (inputs: readonly TensorInfo[]) => inputs[index]!.shape as [number, number];
+const stateShape = (index: number) => (inputs: readonly TensorMeta[]) => inputs[index]!.shape as [number, number];
 
 /** Recurrent-cell kernels of the wasm backend. */
 export const recurrentKernels: KernelDef[] = [

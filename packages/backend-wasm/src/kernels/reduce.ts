@@ -4,26 +4,22 @@
  * strided copy. Other dtypes run on the host.
  * @module
  */
-import { type KernelDef, type ReduceAttrs, type ReduceOp, reductionLayout, sizeOf, stridesOf } from '@nn/tensor';
-import type { WasmBackend, WasmData } from '../backend.js';
-import { runOnHost } from './host.js';
+import { type KernelDef, type ReduceAttrs, type ReduceOp, reduceOps, sizeOf, stridesOf } from '@nn/tensor';
+import { reductionLayout } from '@nn/tensor/kernel';
+import { FLOAT32, wasmKernel } from './wasm-kernel.js';
 import { stridedCopy } from './layout.js';
 
 // Op numbers of assembly/reduce.ts.
 const CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
 
 function reduceKernel(op: ReduceOp): KernelDef<ReduceAttrs> {
-  return {
-    op,
-    backend: 'wasm',
-    run(inputs, attrs, ctx) {
+  return wasmKernel(reduceOps[op], (inputs, attrs, ctx) => {
       const [x] = inputs;
-      if (x!.dtype !== 'float32') return runOnHost(op, inputs, attrs, ctx);
-      const be = ctx.backend as WasmBackend;
+      const be = ctx.backend;
       const shape = x!.shape;
       const o = be.alloc('float32', sizeOf(ctx.outputs[0]!.shape));
       const { outer, reduced, inner, perm } = reductionLayout(shape, attrs.axes);
-      let src = (x!.data as WasmData).ptr, temp = 0;
+      let src = x!.data.ptr, temp = 0;
       if (perm !== undefined) {
         const strides = stridesOf(shape);
         const permuted = perm.map((p) => shape[p]!);
@@ -34,8 +30,7 @@ function reduceKernel(op: ReduceOp): KernelDef<ReduceAttrs> {
       if (o.bytes > 0) be.k.reduce(CODES[op], src, o.ptr, outer, reduced, inner);
       if (temp !== 0) be.freeTemp(temp, sizeOf(shape) * 4);
       return [o];
-    },
-  };
+  }, { dtypes: FLOAT32 });
 }
 
 /** Reduction kernels of the wasm backend. */

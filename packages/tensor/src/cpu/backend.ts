@@ -5,17 +5,18 @@
  */
 import type { Backend, BackendDef } from '../backend.js';
 import type { TypedArray } from '../dtype.js';
+import { kernelsFor } from '../op-handle.js';
 
 /** The pure-TypeScript backend. Synchronous; data lives in JS typed arrays. */
-export class CpuBackend implements Backend {
+export class CpuBackend implements Backend<TypedArray> {
   readonly name = 'cpu';
 
   write(values: TypedArray): TypedArray {
     return values;
   }
 
-  readSync(handle: unknown): TypedArray {
-    return handle as TypedArray;
+  readSync(handle: TypedArray): TypedArray {
+    return handle;
   }
 
   disposeData(): void {
@@ -29,3 +30,6 @@ export const cpuBackendDef: BackendDef = {
   priority: 1,
   create: () => new CpuBackend(),
 };
+
+/** Makes a cpu kernel for an op handle: its inputs' data are typed arrays, its attributes the op's. */
+export const cpuKernel = kernelsFor<CpuBackend>('cpu');

@@ -6,7 +6,7 @@
  */
 import type { TensorInfo } from '../backend.js';
 import { allocArray, convertArray, type DType, type TypedArray } from '../dtype.js';
-import type { BinaryOp, UnaryOp } from '../ops/elementwise.js';
+import type { BinaryOp, UnaryCompositeOp, UnaryOp } from '../ops/elementwise.js';
 import type { KernelDef } from '../registry.js';
 import { forEachRow, rowPlan, sizeOf } from '../shape.js';
 
@@ -20,7 +20,7 @@ function roundHalfEven(v: number): number {
   return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-const unaryLoops: Record<UnaryOp, UnaryLoop> = {
+const unaryLoops: Record<UnaryOp | UnaryCompositeOp, UnaryLoop> = {
   neg: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = -x[i]!; },
   abs: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.abs(x[i]!); },
   sign: (x, o, n) => { for (let i = 0; i < n; i++) o[i] = Math.sign(x[i]!); },
@@ -65,7 +65,7 @@ function outArray(dtype: DType, shape: readonly number[]): TypedArray {
   return allocArray(dtype, sizeOf(shape));
 }
 
-function unaryKernel(op: UnaryOp): KernelDef {
+function unaryKernel(op: UnaryOp | UnaryCompositeOp): KernelDef {
   const loop = unaryLoops[op];
   return {
     op,
@@ -132,7 +132,7 @@ const cloneKernel: KernelDef = {
 
 /** cpu kernels of the elementwise ops, cast and clone. */
 export const elementwiseKernels: KernelDef[] = [
-  ...(Object.keys(unaryLoops) as UnaryOp[]).map(unaryKernel),
+  ...(Object.keys(unaryLoops) as (UnaryOp | UnaryCompositeOp)[]).map(unaryKernel),
   ...(Object.keys(binaryRows) as BinaryOp[]).map(binaryKernel),
   whereKernel,
   castKernel,

@@ -9,7 +9,6 @@ import type { FusedActivation, FusedLinearAttrs } from '../ops/fused.js';
 import type { KernelContext, KernelDef } from '../registry.js';
 import { sizeOf } from '../shape.js';
 import { allocArray, type TypedArray } from '../dtype.js';
-import { getEngine } from '../context.js';
 import { gemm } from './matmul.js';
 
 /**
@@ -25,9 +24,9 @@ export function biasActivation(y: TypedArray, bias: TypedArray, C: number, inner
     }
   }
   if (activation === null) return y;
-  const kernel = getEngine().registry.kernel(activation.op, ctx.backend.name);
+  const kernel = ctx.registry.kernel(activation.op, ctx.backend.name);
   if (kernel === undefined) throw new BackendError(`no ${ctx.backend.name} kernel for the fused activation '${activation.op}'`, activation.op);
-  return kernel.run([{ ...out, data: y }], { ...activation.attrs }, { backend: ctx.backend, outputs: [out] })[0] as TypedArray;
+  return kernel.run([{ ...out, data: y }], { ...activation.attrs }, { ...ctx, outputs: [out] })[0] as TypedArray;
 }
 
 const fusedLinearKernel: KernelDef<FusedLinearAttrs> = {

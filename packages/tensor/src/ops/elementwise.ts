@@ -6,20 +6,28 @@
 import type { TensorMeta } from '../backend.js';
 import { type DType, isFloat } from '../dtype.js';
 import { DTypeError, fmtShape } from '../errors.js';
+import { catalogOf, defineOp, type OpHandle } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { getEngine } from '../context.js';
-import { castTo, promotePair, run1, scalarOf, tensorArg, toFloat } from './run.js';
+import { castTo, promotePair, scalarOf, tensorArg, toFloat } from './run.js';
 
-/** Unary ops that need a float input (integers are cast to float32 by the front-end). */
-export const FLOAT_UNARY_OPS = ['exp', 'log', 'sqrt', 'rsqrt', 'sin', 'cos', 'tanh', 'sigmoid'] as const;
-/** Unary ops that keep the input's numeric dtype. */
-export const NUMERIC_UNARY_OPS = ['neg', 'abs', 'sign', 'relu', 'floor', 'ceil', 'round'] as const;
+/** Unary primitives that need a float input (integers are cast to float32 by the front-end). */
+export const FLOAT_UNARY_OPS = ['exp', 'log', 'sqrt', 'sin', 'cos'] as const;
+/** Unary primitives that keep the input's numeric dtype. */
+export const NUMERIC_UNARY_OPS = ['neg', 'abs', 'sign', 'floor', 'ceil', 'round'] as const;
 /** Every unary primitive. */
 export const UNARY_OPS = [...FLOAT_UNARY_OPS, ...NUMERIC_UNARY_OPS, 'logicalNot'] as const;
 /** Name of a unary primitive. */
 export type UnaryOp = (typeof UNARY_OPS)[number];
+/**
+ * Unary composites: written in the primitives, so every backend runs them,
+ * and given fused kernels (cpu, wasm) and gradient rules of their own.
+ */
+export const UNARY_COMPOSITE_OPS = ['relu', 'sigmoid', 'tanh', 'rsqrt'] as const;
+/** Name of a unary composite. */
+export type UnaryCompositeOp = (typeof UNARY_COMPOSITE_OPS)[number];
 
 /** Binary arithmetic primitives: both inputs share a dtype, and so does the output. */
 export const ARITHMETIC_OPS = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
@@ -36,66 +44,103 @@ function checkDType(op: string, arg: string, m: TensorMeta, ok: (d: DType) => bo
   if (!ok(m.dtype)) throw new DTypeError(`argument '${arg}' (shape ${fmtShape(m.shape)}) has dtype ${m.dtype}, expected ${want}`, op);
 }
 
-function unaryDef(name: UnaryOp): OpDef {
-  const floatOnly = (FLOAT_UNARY_OPS as readonly string[]).includes(name);
-  const boolOnly = name === 'logicalNot';
-  return {
-    name,
-    inputs: ['x'],
-    nondifferentiable: boolOnly,
-    infer([x]) {
-      if (floatOnly) checkDType(name, 'x', x!, isFloat, 'float32 or float64');
-      else if (boolOnly) checkDType(name, 'x', x!, (d) => d === 'bool', 'bool');
-      else checkDType(name, 'x', x!, (d) => d !== 'bool', 'a numeric dtype');
-      return [{ shape: x!.shape, dtype: x!.dtype }];
-    },
+function unaryInfer(name: string, kind: 'float' | 'numeric' | 'bool'): OpDef['infer'] {
+  return ([x]) => {
+    if (kind === 'float') checkDType(name, 'x', x!, isFloat, 'float32 or float64');
+    else if (kind === 'bool') checkDType(name, 'x', x!, (d) => d === 'bool', 'bool');
+    else checkDType(name, 'x', x!, (d) => d !== 'bool', 'a numeric dtype');
+    return [{ shape: x!.shape, dtype: x!.dtype }];
   };
 }
 
-function binaryDef(name: BinaryOp): OpDef {
-  const logical = (LOGICAL_OPS as readonly string[]).includes(name);
-  const compare = (COMPARE_OPS as readonly string[]).includes(name);
-  return {
-    name,
-    inputs: ['a', 'b'],
-    nondifferentiable: logical || compare,
-    infer([a, b]) {
-      if (a!.dtype !== b!.dtype) {
-        throw new DTypeError(`inputs have different dtypes: a is ${a!.dtype} ${fmtShape(a!.shape)}, b is ${b!.dtype} ${fmtShape(b!.shape)}`, name);
-      }
-      if (logical) checkDType(name, 'a', a!, (d) => d === 'bool', 'bool');
-      else if (!compare) checkDType(name, 'a', a!, (d) => d !== 'bool', 'a numeric dtype');
-      const shape = broadcastShapes(name, [a!.shape, b!.shape], ['a', 'b']);
-      return [{ shape, dtype: logical || compare ? 'bool' : a!.dtype }];
-    },
+function binaryInfer(name: BinaryOp, kind: 'arithmetic' | 'compare' | 'logical'): OpDef['infer'] {
+  return ([a, b]) => {
+    if (a!.dtype !== b!.dtype) {
+      throw new DTypeError(`inputs have different dtypes: a is ${a!.dtype} ${fmtShape(a!.shape)}, b is ${b!.dtype} ${fmtShape(b!.shape)}`, name);
+    }
+    if (kind === 'logical') checkDType(name, 'a', a!, (d) => d === 'bool', 'bool');
+    else if (kind === 'arithmetic') checkDType(name, 'a', a!, (d) => d !== 'bool', 'a numeric dtype');
+    const shape = broadcastShapes(name, [a!.shape, b!.shape], ['a', 'b']);
+    return [{ shape, dtype: kind === 'arithmetic' ? a!.dtype : 'bool' }];
   };
 }
 
-const whereDef: OpDef = {
-  name: 'where',
-  inputs: ['condition', 'a', 'b'],
-  infer([c, a, b]) {
-    checkDType('where', 'condition', c!, (d) => d === 'bool', 'bool');
-    if (a!.dtype !== b!.dtype) throw new DTypeError(`a is ${a!.dtype} but b is ${b!.dtype}`, 'where');
-    return [{ shape: broadcastShapes('where', [c!.shape, a!.shape, b!.shape], ['condition', 'a', 'b']), dtype: a!.dtype }];
-  },
+const unaryOp = (kind: 'float' | 'numeric') => (name: string) => defineOp({ name, inputs: ['x'], infer: unaryInfer(name, kind) });
+const binaryOp = (name: ArithmeticOp) => defineOp({ name, inputs: ['a', 'b'], infer: binaryInfer(name, 'arithmetic') });
+const predicateOp = (kind: 'compare' | 'logical') => (name: BinaryOp) => defineOp({ name, inputs: ['a', 'b'], nondifferentiable: true, infer: binaryInfer(name, kind) });
+
+type ArithmeticOp = (typeof ARITHMETIC_OPS)[number];
+
+/** The elementwise primitives. */
+export const elementwiseOps = {
+  ...catalogOf(FLOAT_UNARY_OPS, unaryOp('float')),
+  ...catalogOf(NUMERIC_UNARY_OPS, unaryOp('numeric')),
+  logicalNot: defineOp({ name: 'logicalNot', inputs: ['x'], nondifferentiable: true, infer: unaryInfer('logicalNot', 'bool') }),
+  ...catalogOf(ARITHMETIC_OPS, binaryOp),
+  ...catalogOf(COMPARE_OPS, predicateOp('compare')),
+  ...catalogOf(LOGICAL_OPS, predicateOp('logical')),
+  where: defineOp({
+    name: 'where',
+    inputs: ['condition', 'a', 'b'],
+    infer([c, a, b]) {
+      checkDType('where', 'condition', c!, (d) => d === 'bool', 'bool');
+      if (a!.dtype !== b!.dtype) throw new DTypeError(`a is ${a!.dtype} but b is ${b!.dtype}`, 'where');
+      return [{ shape: broadcastShapes('where', [c!.shape, a!.shape, b!.shape], ['condition', 'a', 'b']), dtype: a!.dtype }];
+    },
+  }),
 };
 
-/** Descriptors of every elementwise primitive. */
-export const elementwiseOpDefs: OpDef[] = [...UNARY_OPS.map(unaryDef), ...BINARY_OPS.map(binaryDef), whereDef];
+const sigmoidOp = defineOp({
+  name: 'sigmoid',
+  inputs: ['x'],
+  infer: unaryInfer('sigmoid', 'float'),
+  // 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x) below: the exponent is never positive, so it never overflows.
+  composite: ([x]) => {
+    const { abs, neg, exp, add, div, where, ge } = elementwiseOps;
+    const one = scalarOf(1, x!.dtype);
+    const e = exp.run1([neg.run1([abs.run1([x!])])]);
+    return [div.run1([where.run1([ge.run1([x!, scalarOf(0, x!.dtype)]), one, e]), add.run1([one, e])])];
+  },
+});
 
-const unary = (op: UnaryOp) => (x: Tensor) => run1(op, [x]);
-const floatUnary = (op: UnaryOp) => (x: Tensor) => run1(op, [toFloat(tensorArg(x, op))]);
-const numericUnary = (op: UnaryOp) => (x: Tensor) => run1(op, [tensorArg(x, op).dtype === 'bool' ? castTo(x, 'int32') : x]);
-const arithmetic = (op: BinaryOp) => (a: TensorLike, b: TensorLike) => {
+/**
+ * The elementwise composites. Each is its formula in primitives, which is
+ * what a backend without a kernel for it runs; cpu and wasm have fused kernels.
+ */
+export const elementwiseComposites = {
+  relu: defineOp({ name: 'relu', inputs: ['x'], infer: unaryInfer('relu', 'numeric'), composite: ([x]) => [elementwiseOps.maximum.run1([x!, scalarOf(0, x!.dtype)])] }),
+  sigmoid: sigmoidOp,
+  tanh: defineOp({
+    name: 'tanh',
+    inputs: ['x'],
+    infer: unaryInfer('tanh', 'float'),
+    // tanh x = 2 sigmoid(2x) - 1
+    composite: ([x]) => {
+      const { mul, sub } = elementwiseOps;
+      const s = sigmoidOp.run1([mul.run1([x!, scalarOf(2, x!.dtype)])]);
+      return [sub.run1([mul.run1([s, scalarOf(2, x!.dtype)]), scalarOf(1, x!.dtype)])];
+    },
+  }),
+  rsqrt: defineOp({ name: 'rsqrt', inputs: ['x'], infer: unaryInfer('rsqrt', 'float'), composite: ([x]) => [elementwiseOps.div.run1([scalarOf(1, x!.dtype), elementwiseOps.sqrt.run1([x!])])] }),
+};
+
+/** Descriptors of every elementwise op. */
+export const elementwiseOpDefs: OpDef[] = [...Object.values(elementwiseOps), ...Object.values(elementwiseComposites)];
+
+type UnaryName = UnaryOp | UnaryCompositeOp;
+const handle = (op: UnaryName) => (elementwiseOps as Record<string, OpHandle>)[op] ?? elementwiseComposites[op as UnaryCompositeOp];
+const unary = (op: UnaryName) => (x: Tensor) => handle(op).run1([x]);
+const floatUnary = (op: UnaryName) => (x: Tensor) => handle(op).run1([toFloat(tensorArg(x, op))]);
+const numericUnary = (op: UnaryName) => (x: Tensor) => handle(op).run1([tensorArg(x, op).dtype === 'bool' ? castTo(x, 'int32') : x]);
+const arithmetic = (op: ArithmeticOp) => (a: TensorLike, b: TensorLike) => {
   let [x, y] = promotePair(a, b, op);
   if (x.dtype === 'bool') [x, y] = [castTo(x, 'int32'), castTo(y, 'int32')];
-  return run1(op, [x, y]);
+  return elementwiseOps[op].run1([x, y]);
 };
-const compare = (op: BinaryOp) => (a: TensorLike, b: TensorLike) => run1(op, promotePair(a, b, op));
-const logical = (op: BinaryOp) => (a: TensorLike, b: TensorLike) => {
+const compare = (op: (typeof COMPARE_OPS)[number]) => (a: TensorLike, b: TensorLike) => elementwiseOps[op].run1(promotePair(a, b, op));
+const logical = (op: (typeof LOGICAL_OPS)[number]) => (a: TensorLike, b: TensorLike) => {
   const [x, y] = promotePair(a, b, op);
-  return run1(op, [castTo(x, 'bool'), castTo(y, 'bool')]);
+  return elementwiseOps[op].run1([castTo(x, 'bool'), castTo(y, 'bool')]);
 };
 
 /** Elementwise `a + b`, broadcasting. */
@@ -107,7 +152,7 @@ export const mul = arithmetic('mul');
 /** Elementwise true division `a / b`, broadcasting; integers divide as float32. */
 export const div = (a: TensorLike, b: TensorLike): Tensor => {
   const [x, y] = promotePair(a, b, 'div');
-  return run1('div', [toFloat(x), toFloat(y)]);
+  return elementwiseOps.div.run1([toFloat(x), toFloat(y)]);
 };
 /** Elementwise `a ** b`, broadcasting. */
 export const pow = arithmetic('pow');
@@ -172,7 +217,7 @@ export const logicalNot = (x: Tensor): Tensor => unary('logicalNot')(castTo(tens
 export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   getEngine().refOf(condition, 'where', 'condition');
   const [x, y] = promotePair(a, b, 'where');
-  return run1('where', [castTo(condition, 'bool'), x, y]);
+  return elementwiseOps.where.run1([castTo(condition, 'bool'), x, y]);
 }
 
 /** A scalar tensor (float32 unless `dtype` says otherwise). */

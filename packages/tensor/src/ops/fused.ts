@@ -8,12 +8,13 @@
  */
 import { getEngine } from '../context.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { defineOp } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import type { Tensor } from '../tensor.js';
 import { matmul } from './linalg.js';
-import { run1, tensorArg } from './run.js';
+import { tensorArg } from './run.js';
 
-/** The activations a fused op can apply: pointwise ops every backend knows by name. */
+/** The activations a fused op can apply: pointwise ops of this package, which every backend runs. */
 export type FusedActivationOp = 'relu' | 'sigmoid' | 'tanh' | 'leakyRelu' | 'elu' | 'gelu';
 
 /**
@@ -46,7 +47,9 @@ export interface FusedLinearAttrs {
   activation: FusedActivation | null;
 }
 
-const fusedLinearDef: OpDef<FusedLinearAttrs> = {
+/** The fused composites. */
+export const fusedOps = {
+  fusedLinear: defineOp<FusedLinearAttrs>({
   name: 'fusedLinear',
   inputs: ['x', 'weight', 'bias'],
   infer([x, w, b], { activation }) {
@@ -63,10 +66,11 @@ const fusedLinearDef: OpDef<FusedLinearAttrs> = {
   composite([x, w, b], { activation }) {
     return [applyActivation(matmul(x!, w!, { transposeB: true }).add(b!), activation)];
   },
+  }),
 };
 
 /** Descriptors of the fused ops. */
-export const fusedOpDefs: OpDef[] = [fusedLinearDef];
+export const fusedOpDefs: OpDef[] = Object.values(fusedOps);
 
 /**
  * y = activation(x Wᵀ + b), the fully connected layer, as one op: x
@@ -81,5 +85,5 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, { activa
     return applyActivation(matmul(x, weight, { transposeB: true }), activation);
   }
   tensorArg(bias, 'linear', 'bias');
-  return run1('fusedLinear', [x, weight, bias], { activation });
+  return fusedOps.fusedLinear.run1([x, weight, bias], { activation });
 }

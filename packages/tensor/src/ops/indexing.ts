@@ -4,10 +4,11 @@
  */
 import type { TensorMeta } from '../backend.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { defineOp } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import { normalizeAxis } from '../shape.js';
 import { Tensor } from '../tensor.js';
-import { castTo, fromTypedArray, run1, tensorArg } from './run.js';
+import { castTo, fromTypedArray, tensorArg } from './run.js';
 
 function checkIndices(op: string, indices: TensorMeta): void {
   if (indices.dtype !== 'int32') throw new DTypeError(`indices (shape ${fmtShape(indices.shape)}) must be int32, got ${indices.dtype}`, op);
@@ -18,7 +19,7 @@ function gatheredShape(x: readonly number[], indices: readonly number[], axis: n
   return [...x.slice(0, axis), ...indices, ...x.slice(axis + 1)];
 }
 
-const gatherDef: OpDef<{ axis: number }> = {
+const gatherOp = defineOp<{ axis: number }>({
   name: 'gather',
   inputs: ['x', 'indices'],
   infer([x, indices], { axis }) {
@@ -27,9 +28,9 @@ const gatherDef: OpDef<{ axis: number }> = {
     const ax = normalizeAxis(axis, x!.shape, 'gather');
     return [{ shape: gatheredShape(x!.shape, indices!.shape, ax), dtype: x!.dtype }];
   },
-};
+});
 
-const scatterAddDef: OpDef<{ axis: number }> = {
+const scatterAddOp = defineOp<{ axis: number }>({
   name: 'scatterAdd',
   inputs: ['x', 'indices', 'updates'],
   infer([x, indices, updates], { axis }) {
@@ -43,9 +44,9 @@ const scatterAddDef: OpDef<{ axis: number }> = {
     if (updates!.dtype !== x!.dtype) throw new DTypeError(`updates is ${updates!.dtype} but x is ${x!.dtype}`, 'scatterAdd');
     return [{ shape: x!.shape, dtype: x!.dtype }];
   },
-};
+});
 
-const oneHotDef: OpDef<{ depth: number }> = {
+const oneHotOp = defineOp<{ depth: number }>({
   name: 'oneHot',
   inputs: ['indices'],
   nondifferentiable: true,
@@ -54,10 +55,13 @@ const oneHotDef: OpDef<{ depth: number }> = {
     if (!Number.isInteger(depth) || depth < 1) throw new ValueError(`depth ${depth} must be a positive integer`, 'oneHot');
     return [{ shape: [...indices!.shape, depth], dtype: 'float32' }];
   },
-};
+});
 
-/** Descriptors of the indexing ops. */
-export const indexingOpDefs: OpDef[] = [gatherDef, scatterAddDef, oneHotDef];
+/** The indexing primitives. */
+export const indexingOps = { gather: gatherOp, scatterAdd: scatterAddOp, oneHot: oneHotOp };
+
+/** Descriptors of these ops. */
+export const indexingOpDefs: OpDef[] = Object.values(indexingOps);
 
 function toIndices(indices: Tensor | readonly number[]): Tensor {
   if (indices instanceof Tensor) return castTo(indices, 'int32');
@@ -71,7 +75,7 @@ function toIndices(indices: Tensor | readonly number[]): Tensor {
  */
 export function gather(x: Tensor, indices: Tensor | readonly number[], axis = 0): Tensor {
   tensorArg(x, 'gather');
-  return run1('gather', [x, toIndices(indices)], { axis: normalizeAxis(axis, x.shape, 'gather') });
+  return indexingOps.gather.run1([x, toIndices(indices)], { axis: normalizeAxis(axis, x.shape, 'gather') });
 }
 
 /** Picks entries along `axis` at a 1-D list of indices, like `torch.index_select`. */
@@ -89,10 +93,10 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly 
 export function scatterAdd(x: Tensor, indices: Tensor | readonly number[], updates: Tensor, axis = 0): Tensor {
   tensorArg(x, 'scatterAdd');
   tensorArg(updates, 'scatterAdd', 'updates');
-  return run1('scatterAdd', [x, toIndices(indices), castTo(updates, x.dtype)], { axis: normalizeAxis(axis, x.shape, 'scatterAdd') });
+  return indexingOps.scatterAdd.run1([x, toIndices(indices), castTo(updates, x.dtype)], { axis: normalizeAxis(axis, x.shape, 'scatterAdd') });
 }
 
 /** One-hot float32 encoding of integer class indices: shape `[...indices.shape, depth]`. */
 export function oneHot(indices: Tensor | readonly number[], depth: number): Tensor {
-  return run1('oneHot', [toIndices(indices)], { depth });
+  return indexingOps.oneHot.run1([toIndices(indices)], { depth });
 }

@@ -5,16 +5,16 @@
  */
 import { checkDType as checkDTypeName, type DType } from '../dtype.js';
 import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
+import { defineOp } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import { checkShape, normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
 import type { IndexSpec, Tensor } from '../tensor.js';
-import { getEngine } from '../context.js';
-import { run1, tensorArg } from './run.js';
+import { tensorArg } from './run.js';
 
 /** Padding per dim: `[before, after]` pairs. */
 export type Pads = readonly (readonly [number, number])[];
 
-const reshapeDef: OpDef<{ shape: number[] }> = {
+const reshapeOp = defineOp<{ shape: number[] }>({
   name: 'reshape',
   inputs: ['x'],
   infer([x], { shape }) {
@@ -24,9 +24,9 @@ const reshapeDef: OpDef<{ shape: number[] }> = {
     }
     return [{ shape, dtype: x!.dtype }];
   },
-};
+});
 
-const transposeDef: OpDef<{ perm: number[] }> = {
+const transposeOp = defineOp<{ perm: number[] }>({
   name: 'transpose',
   inputs: ['x'],
   infer([x], { perm }) {
@@ -37,9 +37,9 @@ const transposeDef: OpDef<{ perm: number[] }> = {
     }
     return [{ shape: perm.map((p) => x!.shape[p]!), dtype: x!.dtype }];
   },
-};
+});
 
-const broadcastToDef: OpDef<{ shape: number[] }> = {
+const broadcastToOp = defineOp<{ shape: number[] }>({
   name: 'broadcastTo',
   inputs: ['x'],
   infer([x], { shape }) {
@@ -49,7 +49,7 @@ const broadcastToDef: OpDef<{ shape: number[] }> = {
     if (!ok) throw new ShapeError(`cannot broadcast a tensor of shape ${fmtShape(xs)} to ${fmtShape(shape)}`, 'broadcastTo');
     return [{ shape, dtype: x!.dtype }];
   },
-};
+});
 
 /** Attributes of the strided `slice` primitive: one entry per dim, already resolved. */
 export interface SliceAttrs {
@@ -64,7 +64,7 @@ function sliceLength(begin: number, end: number, step: number): number {
   return Math.max(0, Math.ceil((end - begin) / step));
 }
 
-const sliceDef: OpDef<SliceAttrs> = {
+const sliceOp = defineOp<SliceAttrs>({
   name: 'slice',
   inputs: ['x'],
   infer([x], { begin, end, step }) {
@@ -78,7 +78,7 @@ const sliceDef: OpDef<SliceAttrs> = {
     if (begin.length !== x!.shape.length) throw new ShapeError(`begin has ${begin.length} entries for a tensor of rank ${x!.shape.length}`, 'slice');
     return [{ shape, dtype: x!.dtype }];
   },
-};
+});
 
 /** Attributes of `sliceScatter`: the inverse placement of a slice into zeros. */
 export interface SliceScatterAttrs {
@@ -88,7 +88,7 @@ export interface SliceScatterAttrs {
   step: number[];
 }
 
-const sliceScatterDef: OpDef<SliceScatterAttrs> = {
+const sliceScatterOp = defineOp<SliceScatterAttrs>({
   name: 'sliceScatter',
   inputs: ['x'],
   infer([x], { shape, begin, step }) {
@@ -99,9 +99,9 @@ const sliceScatterDef: OpDef<SliceScatterAttrs> = {
     });
     return [{ shape, dtype: x!.dtype }];
   },
-};
+});
 
-const concatDef: OpDef<{ axis: number }> = {
+const concatOp = defineOp<{ axis: number }>({
   name: 'concat',
   inputs: ['...tensors'],
   infer(xs, { axis }) {
@@ -121,9 +121,9 @@ const concatDef: OpDef<{ axis: number }> = {
     shape[ax] = total;
     return [{ shape, dtype: first.dtype }];
   },
-};
+});
 
-const padDef: OpDef<{ pads: [number, number][]; value: number }> = {
+const padOp = defineOp<{ pads: [number, number][]; value: number }>({
   name: 'pad',
   inputs: ['x'],
   infer([x], { pads }) {
@@ -132,23 +132,23 @@ const padDef: OpDef<{ pads: [number, number][]; value: number }> = {
     }
     return [{ shape: x!.shape.map((d, i) => d + pads[i]![0] + pads[i]![1]), dtype: x!.dtype }];
   },
-};
+});
 
-const castDef: OpDef<{ dtype: DType }> = {
+const castOp = defineOp<{ dtype: DType }>({
   name: 'cast',
   inputs: ['x'],
   infer([x], { dtype }) {
     return [{ shape: x!.shape, dtype: checkDTypeName(dtype, 'cast') }];
   },
-};
+});
 
-const cloneDef: OpDef = {
+const cloneOp = defineOp({
   name: 'clone',
   inputs: ['x'],
   infer: ([x]) => [{ shape: x!.shape, dtype: x!.dtype }],
-};
+});
 
-const stackDef: OpDef<{ axis: number }> = {
+const stackOp = defineOp<{ axis: number }>({
   name: 'stack',
   inputs: ['...tensors'],
   infer(xs, { axis }) {
@@ -167,11 +167,11 @@ const stackDef: OpDef<{ axis: number }> = {
   },
   composite(xs, { axis }) {
     const ax = normalizeAxis(axis, xs[0]!.shape, 'stack', 'axis', 1);
-    return [run1('concat', xs.map((x) => unsqueeze(x, ax)), { axis: ax })];
+    return [concatOp.run1(xs.map((x) => unsqueeze(x, ax)), { axis: ax })];
   },
-};
+});
 
-const splitDef: OpDef<{ sizes: number[]; axis: number }> = {
+const splitOp = defineOp<{ sizes: number[]; axis: number }>({
   name: 'split',
   inputs: ['x'],
   infer([x], { sizes, axis }) {
@@ -194,13 +194,16 @@ const splitDef: OpDef<{ sizes: number[]; axis: number }> = {
       const end = [...x!.shape];
       begin[ax] = start;
       end[ax] = start += s;
-      return run1('slice', [x!], { begin, end, step: x!.shape.map(() => 1) });
+      return sliceOp.run1([x!], { begin, end, step: x!.shape.map(() => 1) });
     });
   },
-};
+});
 
-/** Descriptors of the layout ops. */
-export const layoutOpDefs: OpDef[] = [reshapeDef, transposeDef, broadcastToDef, sliceDef, sliceScatterDef, concatDef, padDef, castDef, cloneDef, stackDef, splitDef];
+/** The layout primitives (stack and split are composites). */
+export const layoutOps = { reshape: reshapeOp, transpose: transposeOp, broadcastTo: broadcastToOp, slice: sliceOp, sliceScatter: sliceScatterOp, concat: concatOp, pad: padOp, cast: castOp, clone: cloneOp, stack: stackOp, split: splitOp };
+
+/** Descriptors of these ops. */
+export const layoutOpDefs: OpDef[] = Object.values(layoutOps);
 
 /** Resolves a `-1` in a target shape. */
 function resolveShape(shape: readonly number[], size: number, from: readonly number[]): number[] {
@@ -220,7 +223,7 @@ function resolveShape(shape: readonly number[], size: number, from: readonly num
 /** The same data with another shape (shared, not copied); one dimension may be -1. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   tensorArg(x, 'reshape');
-  return run1('reshape', [x], { shape: resolveShape(shape, x.size, x.shape) });
+  return layoutOps.reshape.run1([x], { shape: resolveShape(shape, x.size, x.shape) });
 }
 
 /** Flattens dims `startDim..endDim` (inclusive) into one. */
@@ -257,7 +260,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   tensorArg(x, 'permute');
   const perm = dims.map((d) => (d < 0 ? d + x.rank : d));
   if (perm.every((p, i) => p === i) && perm.length === x.rank) return x;
-  return run1('transpose', [x], { perm });
+  return layoutOps.transpose.run1([x], { perm });
 }
 
 /** Swaps two dims; with no arguments, the last two (a matrix transpose, batched). */
@@ -276,7 +279,7 @@ export function transpose(x: Tensor, dim0 = -2, dim1 = -1): Tensor {
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   tensorArg(x, 'broadcastTo');
   if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
-  return run1('broadcastTo', [x], { shape: [...shape] });
+  return layoutOps.broadcastTo.run1([x], { shape: [...shape] });
 }
 
 /** Resolves a Python-style slice bound against a dimension of size `d`. */
@@ -303,7 +306,7 @@ export function slice(x: Tensor, begin: readonly (number | null)[], end?: readon
   const b = x.shape.map((d, i) => clampBound(begin[i], d, 0));
   const e = x.shape.map((d, i) => Math.max(b[i]!, clampBound(end?.[i], d, d)));
   if (b.every((v) => v === 0) && e.every((v, i) => v === x.shape[i]) && steps.every((s) => s === 1)) return x;
-  return run1('slice', [x], { begin: b, end: e, step: steps });
+  return layoutOps.slice.run1([x], { begin: b, end: e, step: steps });
 }
 
 /**
@@ -344,12 +347,12 @@ export function index(x: Tensor, ...specs: IndexSpec[]): Tensor {
 /** Concatenates tensors along an existing axis. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   if (tensors.length === 1) return tensors[0]!;
-  return run1('concat', tensors, { axis });
+  return layoutOps.concat.run1(tensors, { axis });
 }
 
 /** Stacks equally shaped tensors along a new axis. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  return run1('stack', tensors, { axis });
+  return layoutOps.stack.run1(tensors, { axis });
 }
 
 /**
@@ -366,7 +369,7 @@ export function split(x: Tensor, splitSize: number | readonly number[], axis = 0
     sizes = [];
     for (let s = 0; s < d; s += splitSize) sizes.push(Math.min(splitSize, d - s));
   } else sizes = [...splitSize];
-  return getEngine().run('split', [x], { sizes, axis: ax });
+  return layoutOps.split.run([x], { sizes, axis: ax });
 }
 
 /** Pads with a constant; `pads[i]` is `[before, after]` for dim i (fewer entries pad the leading dims). */
@@ -374,17 +377,17 @@ export function pad(x: Tensor, pads: Pads, value = 0): Tensor {
   tensorArg(x, 'pad');
   const full = x.shape.map((_, i) => [...(pads[i] ?? [0, 0])] as [number, number]);
   if (pads.length > x.rank) throw new ShapeError(`${pads.length} pad pairs for a tensor of rank ${x.rank}`, 'pad');
-  return run1('pad', [x], { pads: full, value });
+  return layoutOps.pad.run1([x], { pads: full, value });
 }
 
 /** Converts to `dtype` (float to int truncates toward zero; to bool, non-zero is true). */
 export function cast(x: Tensor, dtype: DType): Tensor {
   tensorArg(x, 'cast');
   if (x.dtype === dtype) return x;
-  return run1('cast', [x], { dtype });
+  return layoutOps.cast.run1([x], { dtype });
 }
 
 /** A copy of `x` with its own storage. */
 export function clone(x: Tensor): Tensor {
-  return run1('clone', [x]);
+  return layoutOps.clone.run1([x]);
 }

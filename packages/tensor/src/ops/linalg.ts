@@ -3,11 +3,12 @@
  * @module
  */
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { defineOp } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import { broadcastShapes } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { reshape } from './layout.js';
-import { promotePair, run1 } from './run.js';
+import { promotePair } from './run.js';
 
 /** Attributes of the `matmul` primitive. */
 export interface MatmulAttrs {
@@ -18,7 +19,9 @@ export interface MatmulAttrs {
   transposeB: boolean;
 }
 
-const matmulDef: OpDef<MatmulAttrs> = {
+/** The linear-algebra primitives. */
+export const linalgOps = {
+  matmul: defineOp<MatmulAttrs>({
   name: 'matmul',
   inputs: ['a', 'b'],
   infer([a, b], { transposeA, transposeB }) {
@@ -38,10 +41,11 @@ const matmulDef: OpDef<MatmulAttrs> = {
     const batch = broadcastShapes('matmul', [a!.shape.slice(0, -2), b!.shape.slice(0, -2)], ['a batch dims', 'b batch dims']);
     return [{ shape: [...batch, m, n], dtype: a!.dtype }];
   },
+  }),
 };
 
 /** Descriptors of the linear-algebra ops. */
-export const linalgOpDefs: OpDef[] = [matmulDef];
+export const linalgOpDefs: OpDef[] = Object.values(linalgOps);
 
 /**
  * Matrix product with NumPy semantics: 2-D x 2-D is a matrix product; a 1-D
@@ -59,7 +63,7 @@ export function matmul(a: Tensor, b: Tensor, options: { transposeA?: boolean; tr
   const vecA = a.rank === 1, vecB = b.rank === 1;
   const a2 = vecA ? reshape(a, [1, a.shape[0]!]) : a;
   const b2 = vecB ? reshape(b, [b.shape[0]!, 1]) : b;
-  const out = run1('matmul', [a2, b2], { transposeA: !!options.transposeA, transposeB: !!options.transposeB });
+  const out = linalgOps.matmul.run1([a2, b2], { transposeA: !!options.transposeA, transposeB: !!options.transposeB });
   if (!vecA && !vecB) return out;
   const shape = [...out.shape];
   if (vecB) shape.pop();

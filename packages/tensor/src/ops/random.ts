@@ -7,10 +7,10 @@
  */
 import { checkDType, type DType, isFloat } from '../dtype.js';
 import { DTypeError, ValueError } from '../errors.js';
+import { defineOp } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import { checkShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
-import { run1 } from './run.js';
 
 let state = (Math.random() * 0x100000000) >>> 0;
 
@@ -53,8 +53,8 @@ export interface RandomAttrs {
   std?: number;
 }
 
-function randomDef(name: string, floatOnly: boolean): OpDef<RandomAttrs> {
-  return {
+function randomOp(name: string, floatOnly: boolean) {
+  return defineOp<RandomAttrs>({
     name,
     inputs: [],
     nondifferentiable: true,
@@ -65,24 +65,27 @@ function randomDef(name: string, floatOnly: boolean): OpDef<RandomAttrs> {
       if (!floatOnly && dtype !== 'int32') throw new DTypeError(`dtype must be int32, got ${dtype}`, name);
       return [{ shape, dtype }];
     },
-  };
+  });
 }
 
+/** The random primitives. */
+export const randomOps = { randomUniform: randomOp('randomUniform', true), randomNormal: randomOp('randomNormal', true), randomInt: randomOp('randomInt', false) };
+
 /** Descriptors of the random primitives. */
-export const randomOpDefs: OpDef[] = [randomDef('randomUniform', true), randomDef('randomNormal', true), randomDef('randomInt', false)];
+export const randomOpDefs: OpDef[] = Object.values(randomOps);
 
 /** Uniform samples in [low, high). */
 export function rand(shape: readonly number[], options: { low?: number; high?: number; dtype?: DType } = {}): Tensor {
   const { low = 0, high = 1, dtype = 'float32' } = options;
   if (!(high > low)) throw new ValueError(`high (${high}) must exceed low (${low})`, 'rand');
-  return run1('randomUniform', [], { shape: [...shape], dtype, low, high, seed: nextSeed() });
+  return randomOps.randomUniform.run1([], { shape: [...shape], dtype, low, high, seed: nextSeed() });
 }
 
 /** Normal samples with the given mean and standard deviation. */
 export function randn(shape: readonly number[], options: { mean?: number; std?: number; dtype?: DType } = {}): Tensor {
   const { mean = 0, std = 1, dtype = 'float32' } = options;
   if (!(std >= 0)) throw new ValueError(`std (${std}) must be non-negative`, 'randn');
-  return run1('randomNormal', [], { shape: [...shape], dtype, mean, std, seed: nextSeed() });
+  return randomOps.randomNormal.run1([], { shape: [...shape], dtype, mean, std, seed: nextSeed() });
 }
 
 /** Uniform int32 samples in [low, high). */
@@ -90,5 +93,5 @@ export function randint(low: number, high: number, shape: readonly number[]): Te
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ValueError(`needs integers low < high, got low ${low}, high ${high}`, 'randint');
   }
-  return run1('randomInt', [], { shape: [...shape], dtype: 'int32', low, high, seed: nextSeed() });
+  return randomOps.randomInt.run1([], { shape: [...shape], dtype: 'int32', low, high, seed: nextSeed() });
 }

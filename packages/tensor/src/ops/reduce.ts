@@ -5,11 +5,12 @@
  */
 import type { TensorMeta } from '../backend.js';
 import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { catalogOf, defineOp } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import { normalizeAxes, normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { abs, add, div, eq, exp, log, sub, where } from './elementwise.js';
-import { castTo, run1, tensorArg, toFloat } from './run.js';
+import { castTo, tensorArg, toFloat } from './run.js';
 
 /** Reduction primitives taking an axis list. */
 export const REDUCE_OPS = ['sum', 'prod', 'max', 'min'] as const;
@@ -45,8 +46,8 @@ function checkNumeric(op: string, x: TensorMeta): void {
   if (x.dtype === 'bool') throw new DTypeError(`argument 'x' (shape ${fmtShape(x.shape)}) is bool; cast it to a numeric dtype first`, op);
 }
 
-function reduceDef(name: ReduceOp): OpDef<ReduceAttrs> {
-  return {
+function reduceOp(name: ReduceOp) {
+  return defineOp<ReduceAttrs>({
     name,
     inputs: ['x'],
     infer([x], { axes, keepdim }) {
@@ -57,11 +58,11 @@ function reduceDef(name: ReduceOp): OpDef<ReduceAttrs> {
       }
       return [{ shape: reducedShape(x!.shape, norm, keepdim), dtype: x!.dtype }];
     },
-  };
+  });
 }
 
-function argReduceDef(name: 'argmax' | 'argmin'): OpDef<ArgReduceAttrs> {
-  return {
+function argReduceOp(name: 'argmax' | 'argmin') {
+  return defineOp<ArgReduceAttrs>({
     name,
     inputs: ['x'],
     nondifferentiable: true,
@@ -71,44 +72,55 @@ function argReduceDef(name: 'argmax' | 'argmin'): OpDef<ArgReduceAttrs> {
       if (x!.shape[a] === 0) throw new ShapeError(`cannot take the ${name} of an empty dimension (shape ${fmtShape(x!.shape)}, axis ${a})`, name);
       return [{ shape: reducedShape(x!.shape, [a], keepdim), dtype: 'int32' }];
     },
-  };
+  });
 }
 
-const meanDef: OpDef<ReduceAttrs> = {
-  name: 'mean',
-  inputs: ['x'],
-  infer([x], { axes, keepdim }) {
-    if (x!.dtype !== 'float32' && x!.dtype !== 'float64') throw new DTypeError(`argument 'x' has dtype ${x!.dtype}, expected a float dtype`, 'mean');
-    return [{ shape: reducedShape(x!.shape, normalizeAxes(axes, x!.shape, 'mean'), keepdim), dtype: x!.dtype }];
-  },
-  composite([x], { axes, keepdim }) {
-    const count = axes.reduce((n, a) => n * x!.shape[a]!, 1);
-    return [div(run1('sum', [x!], { axes, keepdim }), count)];
-  },
+const meanInfer: OpDef<ReduceAttrs>['infer'] = ([x], { axes, keepdim }) => {
+  if (x!.dtype !== 'float32' && x!.dtype !== 'float64') throw new DTypeError(`argument 'x' has dtype ${x!.dtype}, expected a float dtype`, 'mean');
+  return [{ shape: reducedShape(x!.shape, normalizeAxes(axes, x!.shape, 'mean'), keepdim), dtype: x!.dtype }];
 };
 
-const logsumexpDef: OpDef<ReduceAttrs> = {
-  name: 'logsumexp',
-  inputs: ['x'],
-  infer: meanDef.infer,
-  composite([x], { axes, keepdim }) {
-    // Shift by the max so exp never overflows; the shift is exact in the result.
-    // An infinite max shifts by 0 (as PyTorch does), so all −∞ gives −∞, not −∞ − −∞ = NaN.
-    const max = run1('max', [x!], { axes, keepdim: true });
-    const m = where(eq(abs(max), Infinity), 0, max);
-    const shifted = log(run1('sum', [exp(sub(x!, m))], { axes, keepdim: true }));
-    const out = add(shifted, m);
-    return [keepdim ? out : out.reshape(reducedShape(x!.shape, axes, false))];
-  },
+/** The reduction primitives. */
+export const reduceOps = {
+  ...catalogOf(REDUCE_OPS, reduceOp),
+  argmax: argReduceOp('argmax'),
+  argmin: argReduceOp('argmin'),
+};
+
+/** The reduction composites. */
+export const reduceComposites = {
+  mean: defineOp<ReduceAttrs>({
+    name: 'mean',
+    inputs: ['x'],
+    infer: meanInfer,
+    composite([x], { axes, keepdim }) {
+      const count = axes.reduce((n, a) => n * x!.shape[a]!, 1);
+      return [div(reduceOps.sum.run1([x!], { axes, keepdim }), count)];
+    },
+  }),
+  logsumexp: defineOp<ReduceAttrs>({
+    name: 'logsumexp',
+    inputs: ['x'],
+    infer: meanInfer,
+    composite([x], { axes, keepdim }) {
+      // Shift by the max so exp never overflows; the shift is exact in the result.
+      // An infinite max shifts by 0 (as PyTorch does), so all −∞ gives −∞, not −∞ − −∞ = NaN.
+      const max = reduceOps.max.run1([x!], { axes, keepdim: true });
+      const m = where(eq(abs(max), Infinity), 0, max);
+      const shifted = log(reduceOps.sum.run1([exp(sub(x!, m))], { axes, keepdim: true }));
+      const out = add(shifted, m);
+      return [keepdim ? out : out.reshape(reducedShape(x!.shape, axes, false))];
+    },
+  }),
 };
 
 /** Descriptors of the reduction ops. */
-export const reduceOpDefs: OpDef[] = [...REDUCE_OPS.map(reduceDef), argReduceDef('argmax'), argReduceDef('argmin'), meanDef, logsumexpDef];
+export const reduceOpDefs: OpDef[] = [...Object.values(reduceOps), ...Object.values(reduceComposites)];
 
 const reduce = (op: ReduceOp) => (x: Tensor, axis?: number | number[], keepdim = false): Tensor => {
   tensorArg(x, op);
   const input = x.dtype === 'bool' ? castTo(x, 'int32') : x;
-  return run1(op, [input], { axes: normalizeAxes(axis, x.shape, op), keepdim });
+  return reduceOps[op].run1([input], { axes: normalizeAxes(axis, x.shape, op), keepdim });
 };
 
 /** Sum over `axis` (all axes when omitted); bool counts as int32. */
@@ -123,20 +135,20 @@ export const min = reduce('min');
 /** Mean over `axis` (all axes when omitted); integers average as float32. */
 export function mean(x: Tensor, axis?: number | number[], keepdim = false): Tensor {
   tensorArg(x, 'mean');
-  return run1('mean', [toFloat(x)], { axes: normalizeAxes(axis, x.shape, 'mean'), keepdim });
+  return reduceComposites.mean.run1([toFloat(x)], { axes: normalizeAxes(axis, x.shape, 'mean'), keepdim });
 }
 
 /** log(sum(exp(x))) over `axis`, stable for large inputs. */
 export function logsumexp(x: Tensor, axis?: number | number[], keepdim = false): Tensor {
   tensorArg(x, 'logsumexp');
-  return run1('logsumexp', [toFloat(x)], { axes: normalizeAxes(axis, x.shape, 'logsumexp'), keepdim });
+  return reduceComposites.logsumexp.run1([toFloat(x)], { axes: normalizeAxes(axis, x.shape, 'logsumexp'), keepdim });
 }
 
 const argReduce = (op: 'argmax' | 'argmin') => (x: Tensor, axis?: number, keepdim = false): Tensor => {
   tensorArg(x, op);
   const input = x.dtype === 'bool' ? castTo(x, 'int32') : x;
-  if (axis === undefined) return run1(op, [input.reshape([-1])], { axis: 0, keepdim: false });
-  return run1(op, [input], { axis: normalizeAxis(axis, x.shape, op), keepdim });
+  if (axis === undefined) return reduceOps[op].run1([input.reshape([-1])], { axis: 0, keepdim: false });
+  return reduceOps[op].run1([input], { axis: normalizeAxis(axis, x.shape, op), keepdim });
 };
 
 /** Index (int32) of the maximum along `axis`; of the flattened tensor when omitted. First index wins ties. */

@@ -5,9 +5,9 @@
  */
 import { getEngine } from '../context.js';
 import { allocArray, type DType, isFloat, promoteTypes, type TypedArray } from '../dtype.js';
-import type { Attrs } from '../registry.js';
 import type { Shape } from '../shape.js';
 import { Tensor, type TensorLike } from '../tensor.js';
+import { layoutOps } from './layout.js';
 
 /**
  * Checks that an op's argument is a live tensor of this core before the
@@ -16,11 +16,6 @@ import { Tensor, type TensorLike } from '../tensor.js';
 export function tensorArg(x: Tensor, op: string, arg = 'x'): Tensor {
   getEngine().refOf(x, op, arg);
   return x;
-}
-
-/** Runs a single-output op on the current engine. */
-export function run1(op: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor {
-  return getEngine().run(op, inputs, attrs)[0]!;
 }
 
 /** Wraps a typed array (taking ownership) as a tensor on the active backend. */
@@ -61,7 +56,7 @@ export function promotePair(a: TensorLike, b: TensorLike, op: string, names: rea
 
 /** `x` cast to `dtype` (the same tensor when it already has it). */
 export function castTo(x: Tensor, dtype: DType): Tensor {
-  return x.dtype === dtype ? x : run1('cast', [x], { dtype });
+  return x.dtype === dtype ? x : layoutOps.cast.run1([x], { dtype });
 }
 
 /** Casts integer and bool tensors to float32, leaving float ones alone. */

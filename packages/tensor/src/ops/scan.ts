@@ -8,12 +8,13 @@
  * @module
  */
 import { DTypeError } from '../errors.js';
+import { defineOp } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import { normalizeAxis } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { add, mul } from './elementwise.js';
 import { pad, slice } from './layout.js';
-import { run1, tensorArg } from './run.js';
+import { tensorArg } from './run.js';
 
 type ScanAttrs = {
   axis: number;
@@ -26,9 +27,9 @@ function shifted(x: Tensor, axis: number, by: number, fill: number): Tensor {
   return pad(head, x.shape.map((_, i) => (i === axis ? [by, 0] : [0, 0]) as [number, number]), fill);
 }
 
-function scanDef(name: 'cumsum' | 'cumprod'): OpDef<ScanAttrs> {
+function scanOp(name: 'cumsum' | 'cumprod') {
   const identity = name === 'cumsum' ? 0 : 1;
-  return {
+  return defineOp<ScanAttrs>({
     name,
     inputs: ['x'],
     infer([x], { axis }) {
@@ -43,20 +44,23 @@ function scanDef(name: 'cumsum' | 'cumprod'): OpDef<ScanAttrs> {
       for (let by = 1; by < x!.shape[axis]!; by *= 2) y = combine(y, shifted(y, axis, by, identity));
       return [y];
     },
-  };
+  });
 }
 
+/** The scan composites. */
+export const scanOps = { cumsum: scanOp('cumsum'), cumprod: scanOp('cumprod') };
+
 /** Descriptors of the scan ops. */
-export const scanOpDefs: OpDef[] = [scanDef('cumsum'), scanDef('cumprod')];
+export const scanOpDefs: OpDef[] = Object.values(scanOps);
 
 /** Running sum along `axis`: y_i = x_0 + ... + x_i (PyTorch's `cumsum`). */
 export function cumsum(x: Tensor, axis: number): Tensor {
   tensorArg(x, 'cumsum');
-  return run1('cumsum', [x], { axis: normalizeAxis(axis, x.shape, 'cumsum') });
+  return scanOps.cumsum.run1([x], { axis: normalizeAxis(axis, x.shape, 'cumsum') });
 }
 
 /** Running product along `axis`: y_i = x_0 · ... · x_i (PyTorch's `cumprod`); its gradient is exact at zeros. */
 export function cumprod(x: Tensor, axis: number): Tensor {
   tensorArg(x, 'cumprod');
-  return run1('cumprod', [x], { axis: normalizeAxis(axis, x.shape, 'cumprod') });
+  return scanOps.cumprod.run1([x], { axis: normalizeAxis(axis, x.shape, 'cumprod') });
 }
