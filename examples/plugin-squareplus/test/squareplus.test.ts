@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gradCheck } from '@nn/autograd';
 import { createEngine, getRegistry, randn, tensor, use, withEngine } from '@nn/tensor';
 import { assertConformance, inputs, PROBE_BACKEND } from '@nn/testing';
-import { SQUAREPLUS, squareplus, squareplusPlugin } from '../src/index.js';
+import { SQUAREPLUS, squareplus, squareplusOp, squareplusPlugin } from '../src/index.js';
 
 const reference = (b: number) => (x: number) => 0.5 * (x + Math.sqrt(x * x + b));
 
@@ -28,8 +28,16 @@ describe('nn-plugin-squareplus', () => {
       use(squareplusPlugin);
       expect(getRegistry().hasOp(SQUAREPLUS)).toBe(true);
       expect(engine.run(SQUAREPLUS, [tensor([0])], { b: 4 })[0]!.item()).toBe(1);
-      expect(getRegistry().coverage().find((r) => r.op === SQUAREPLUS)).toMatchObject({ kind: 'primitive', hasGradient: true });
+      expect(getRegistry().coverage().find((r) => r.op === SQUAREPLUS)).toMatchObject({ kind: 'composite', hasGradient: true });
     });
+  });
+
+  it('runs its composite where no kernel applies, equal to the fused cpu kernel', () => {
+    use(squareplusPlugin);
+    const x = randn([7]);
+    const fused = squareplus(x, 2).toArray() as number[];
+    const composite = squareplusOp.composite([x], { b: 2 })[0]!.toArray() as number[];
+    composite.forEach((v, i) => expect(v).toBeCloseTo(fused[i]!, 6));
   });
 
   it('has a second derivative too', () => {

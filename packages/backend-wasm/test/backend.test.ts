@@ -16,14 +16,24 @@ describe('the wasm backend', () => {
     expect(rows.get('matmul')!.wasm).toBe('kernel');
     expect(rows.get('gather')!.wasm).toBe('host');
     expect(rows.get('mean')!.wasm).toBe('composite');
-    // A third-party op with only a cpu kernel falls back through dispatch, and coverage says so.
+    // A third-party op with only a cpu kernel runs it over wasm memory (no copies, no warning), and coverage says so.
     const engine = createEngine(wasmPlugin, {
       name: 'acme',
       apiVersion: REGISTRY_API_VERSION,
       ops: [{ name: 'acme.twice', inputs: ['x'], infer: ([x]) => [x!] }],
       kernels: [{ op: 'acme.twice', backend: 'cpu', run: ([x]) => [(x!.data as Float32Array).map((v) => 2 * v)] }],
     });
-    expect(engine.registry.coverage().find((r) => r.op === 'acme.twice')!.backends.wasm).toBe('fallback');
+    expect(engine.registry.coverage().find((r) => r.op === 'acme.twice')!.backends.wasm).toBe('host');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      engine.setBackend('wasm');
+      const y = withEngine(engine, () => engine.run('acme.twice', [tensor([1.5, -2])])[0]!);
+      expect(y.toArray()).toEqual([3, -4]);
+      expect(y.dataRef!.backend.name).toBe('wasm');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('keeps values when the memory grows, and reads back what it wrote', async () => {
