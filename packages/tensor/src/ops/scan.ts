@@ -16,9 +16,11 @@ import { add, mul } from './elementwise.js';
 import { pad, slice } from './layout.js';
 import { tensorArg } from './run.js';
 
-type ScanAttrs = {
+/** Attributes of `cumsum` and `cumprod`. */
+export interface ScanAttrs {
+  [key: string]: unknown;
   axis: number;
-};
+}
 
 /** x shifted by `by` along `axis`, the first `by` entries filled with `fill`. */
 function shifted(x: Tensor, axis: number, by: number, fill: number): Tensor {
