@@ -26,34 +26,30 @@ const INV_SQRT_2 = Math.SQRT1_2;
 
 /** Softmax or log-softmax along `axis`, each row shifted by its max. */
 function softmaxKernel(op: 'softmax' | 'logSoftmax'): KernelDef<SoftmaxAttrs> {
-  return {
-    op,
-    backend: 'cpu',
-    run([x], { axis }, { outputs }) {
-      const v = x!.data as A;
-      const o = allocArray(outputs[0]!.dtype, v.length);
-      const shape = x!.shape;
-      const ax = axis < 0 ? axis + shape.length : axis;
-      const n = shape[ax]!;
-      const inner = shape.slice(ax + 1).reduce((a, b) => a * b, 1);
-      const outer = shape.slice(0, ax).reduce((a, b) => a * b, 1);
-      for (let i = 0; i < outer; i++) {
-        for (let j = 0; j < inner; j++) {
-          const base = i * n * inner + j;
-          let m = -Infinity;
-          for (let k = 0; k < n; k++) m = Math.max(m, v[base + k * inner]!);
-          let sum = 0;
-          for (let k = 0; k < n; k++) sum += Math.exp(v[base + k * inner]! - m);
-          if (op === 'softmax') for (let k = 0; k < n; k++) o[base + k * inner] = Math.exp(v[base + k * inner]! - m) / sum;
-          else {
-            const lse = m + Math.log(sum);
-            for (let k = 0; k < n; k++) o[base + k * inner] = v[base + k * inner]! - lse;
-          }
+  return cpuKernel(activationOps[op], ([x], { axis }, { outputs }) => {
+    const v = x!.data;
+    const o = allocArray(outputs[0]!.dtype, v.length);
+    const shape = x!.shape;
+    const ax = axis < 0 ? axis + shape.length : axis;
+    const n = shape[ax]!;
+    const inner = shape.slice(ax + 1).reduce((a, b) => a * b, 1);
+    const outer = shape.slice(0, ax).reduce((a, b) => a * b, 1);
+    for (let i = 0; i < outer; i++) {
+      for (let j = 0; j < inner; j++) {
+        const base = i * n * inner + j;
+        let m = -Infinity;
+        for (let k = 0; k < n; k++) m = Math.max(m, v[base + k * inner]!);
+        let sum = 0;
+        for (let k = 0; k < n; k++) sum += Math.exp(v[base + k * inner]! - m);
+        if (op === 'softmax') for (let k = 0; k < n; k++) o[base + k * inner] = Math.exp(v[base + k * inner]! - m) / sum;
+        else {
+          const lse = m + Math.log(sum);
+          for (let k = 0; k < n; k++) o[base + k * inner] = v[base + k * inner]! - lse;
         }
       }
-      return [o];
-    },
-  };
+    }
+    return [o];
+  });
 }
 
 const { leakyRelu, elu, gelu, erf: erfOp, softmax, logSoftmax } = activationOps;

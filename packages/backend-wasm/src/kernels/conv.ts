@@ -105,20 +105,20 @@ function winograd(be: WasmBackend, x: number, w: number, y: number, xShape: read
 /** conv2d, and fusedConv2d with its bias and activation applied plane by plane after it. */
 function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef {
   return wasmKernel<ConvAttrs & { activation?: FusedActivation | null }>(convOps[op], (inputs, attrs, ctx) => {
-      const [x, w, b] = inputs;
-      const be = ctx.backend;
-      const yShape = ctx.outputs[0]!.shape;
-      const y = be.alloc('float32', sizeOf(yShape));
-      if (y.bytes === 0) return [y];
-      const pixels = yShape[2]! * yShape[3]!;
-      const macs = sizeOf(yShape) * sizeOf(w!.shape.slice(1));
-      if (winogradApplies(be, x!.shape, w!.shape, yShape, attrs)) winograd(be, ptr(x!), ptr(w!), y.ptr, x!.shape, yShape, attrs.padding[0], attrs.padding[2], macs);
-      else perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr], pixels, macs);
-      if (b !== undefined) {
-        const [code, param] = activationCode(attrs.activation ?? null);
-        be.k.biasPlanes(y.ptr, ptr(b), yShape[0]! * yShape[1]!, yShape[1]!, pixels, code, param);
-      }
-      return [y];
+    const [x, w, b] = inputs;
+    const be = ctx.backend;
+    const yShape = ctx.outputs[0]!.shape;
+    const y = be.alloc('float32', sizeOf(yShape));
+    if (y.bytes === 0) return [y];
+    const pixels = yShape[2]! * yShape[3]!;
+    const macs = sizeOf(yShape) * sizeOf(w!.shape.slice(1));
+    if (winogradApplies(be, x!.shape, w!.shape, yShape, attrs)) winograd(be, ptr(x!), ptr(w!), y.ptr, x!.shape, yShape, attrs.padding[0], attrs.padding[2], macs);
+    else perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr], pixels, macs);
+    if (b !== undefined) {
+      const [code, param] = activationCode(attrs.activation ?? null);
+      be.k.biasPlanes(y.ptr, ptr(b), yShape[0]! * yShape[1]!, yShape[1]!, pixels, code, param);
+    }
+    return [y];
   }, { dtypes: FLOAT32 });
 }
 

@@ -40,44 +40,44 @@ export function activationCode(activation: FusedActivation | null): [number, num
 
 function unaryKernel(op: keyof typeof UNARY_HANDLES, codeOf: (attrs: Record<string, unknown>) => [number, number]): KernelDef {
   return wasmKernel<Attrs>(UNARY_HANDLES[op], (inputs, attrs, ctx) => {
-      const [code, param] = codeOf(attrs);
-      const [x] = inputs;
-      const be = ctx.backend;
-      const n = sizeOf(x!.shape);
-      const o = be.alloc('float32', n);
-      if (n > 0) {
-        const xp = ptrOf(x!);
-        be.parallel('unary', n >= PARALLEL_ELEMENTS ? be.threads : 1, (t, parts) => {
-          const [lo, hi] = splitRange(n, parts, t, 4);
-          return [code, xp + lo * 4, o.ptr + lo * 4, hi - lo, param];
-        });
-      }
-      return [o];
+    const [code, param] = codeOf(attrs);
+    const [x] = inputs;
+    const be = ctx.backend;
+    const n = sizeOf(x!.shape);
+    const o = be.alloc('float32', n);
+    if (n > 0) {
+      const xp = ptrOf(x!);
+      be.parallel('unary', n >= PARALLEL_ELEMENTS ? be.threads : 1, (t, parts) => {
+        const [lo, hi] = splitRange(n, parts, t, 4);
+        return [code, xp + lo * 4, o.ptr + lo * 4, hi - lo, param];
+      });
+    }
+    return [o];
   }, { dtypes: FLOAT32 });
 }
 
 function binaryKernel(op: BinaryOp, code: number, compare: boolean): KernelDef {
   return wasmKernel(elementwiseOps[op], (inputs, _attrs, ctx) => {
-      const [a, b] = inputs;
-      const be = ctx.backend;
-      const out = ctx.outputs[0]!;
-      const n = sizeOf(out.shape);
-      const o = be.alloc(out.dtype, n);
-      if (n === 0) return [o];
-      const ap = ptrOf(a!), bp = ptrOf(b!);
-      const oSize = compare ? 1 : 4;
-      if (!compare && sizeOf(a!.shape) === n && sizeOf(b!.shape) === n) {
-        be.parallel('binary', n >= PARALLEL_ELEMENTS ? be.threads : 1, (t, parts) => {
-          const [lo, hi] = splitRange(n, parts, t, 4);
-          return [code, ap + lo * 4, 1, bp + lo * 4, 1, o.ptr + lo * 4, hi - lo];
-        });
-        return [o];
-      }
-      const plan = rowPlan(out.shape, [a!.shape, b!.shape]);
-      const [as, bs] = plan.innerStrides as [number, number];
-      const fn = compare ? be.k.compare : be.k.binary;
-      forEachRow(plan, (off, oi) => fn(code, ap + off[0]! * 4, as, bp + off[1]! * 4, bs, o.ptr + oi * oSize, plan.inner));
+    const [a, b] = inputs;
+    const be = ctx.backend;
+    const out = ctx.outputs[0]!;
+    const n = sizeOf(out.shape);
+    const o = be.alloc(out.dtype, n);
+    if (n === 0) return [o];
+    const ap = ptrOf(a!), bp = ptrOf(b!);
+    const oSize = compare ? 1 : 4;
+    if (!compare && sizeOf(a!.shape) === n && sizeOf(b!.shape) === n) {
+      be.parallel('binary', n >= PARALLEL_ELEMENTS ? be.threads : 1, (t, parts) => {
+        const [lo, hi] = splitRange(n, parts, t, 4);
+        return [code, ap + lo * 4, 1, bp + lo * 4, 1, o.ptr + lo * 4, hi - lo];
+      });
       return [o];
+    }
+    const plan = rowPlan(out.shape, [a!.shape, b!.shape]);
+    const [as, bs] = plan.innerStrides as [number, number];
+    const fn = compare ? be.k.compare : be.k.binary;
+    forEachRow(plan, (off, oi) => fn(code, ap + off[0]! * 4, as, bp + off[1]! * 4, bs, o.ptr + oi * oSize, plan.inner));
+    return [o];
   }, { dtypes: FLOAT32 });
 }
 

@@ -12,11 +12,11 @@ const ptr = (t: TensorInfo<WasmData>) => t.data.ptr;
 /** A kernel over float32 inputs that writes `outputs` fresh wasm blocks; `call` gets input then output pointers and [B, H]. */
 function fusedKernel(op: keyof typeof recurrentCellOps, call: (be: WasmBackend, ptrs: number[], B: number, H: number) => void, hiddenOf: (inputs: readonly TensorMeta[]) => [number, number]): KernelDef {
   return wasmKernel(recurrentCellOps[op], (inputs, _attrs, ctx) => {
-      const be = ctx.backend;
-      const outs = ctx.outputs.map((m) => be.alloc(m.dtype, sizeOf(m.shape)));
-      const [B, H] = hiddenOf(inputs);
-      if (B * H > 0) call(be, [...inputs.map(ptr), ...outs.map((o) => o.ptr)], B, H);
-      return outs;
+    const be = ctx.backend;
+    const outs = ctx.outputs.map((m) => be.alloc(m.dtype, sizeOf(m.shape)));
+    const [B, H] = hiddenOf(inputs);
+    if (B * H > 0) call(be, [...inputs.map(ptr), ...outs.map((o) => o.ptr)], B, H);
+    return outs;
   }, { dtypes: FLOAT32 });
 }
 

@@ -14,22 +14,22 @@ const CODES: Record<ReduceOp, number> = { sum: 0, max: 1, min: 2, prod: 3 };
 
 function reduceKernel(op: ReduceOp): KernelDef<ReduceAttrs> {
   return wasmKernel(reduceOps[op], (inputs, attrs, ctx) => {
-      const [x] = inputs;
-      const be = ctx.backend;
-      const shape = x!.shape;
-      const o = be.alloc('float32', sizeOf(ctx.outputs[0]!.shape));
-      const { outer, reduced, inner, perm } = reductionLayout(shape, attrs.axes);
-      let src = x!.data.ptr, temp = 0;
-      if (perm !== undefined) {
-        const strides = stridesOf(shape);
-        const permuted = perm.map((p) => shape[p]!);
-        temp = be.temp(sizeOf(shape) * 4);
-        stridedCopy(be, 'float32', permuted, src, 0, perm.map((p) => strides[p]!), temp, 0, stridesOf(permuted));
-        src = temp;
-      }
-      if (o.bytes > 0) be.k.reduce(CODES[op], src, o.ptr, outer, reduced, inner);
-      if (temp !== 0) be.freeTemp(temp, sizeOf(shape) * 4);
-      return [o];
+    const [x] = inputs;
+    const be = ctx.backend;
+    const shape = x!.shape;
+    const o = be.alloc('float32', sizeOf(ctx.outputs[0]!.shape));
+    const { outer, reduced, inner, perm } = reductionLayout(shape, attrs.axes);
+    let src = x!.data.ptr, temp = 0;
+    if (perm !== undefined) {
+      const strides = stridesOf(shape);
+      const permuted = perm.map((p) => shape[p]!);
+      temp = be.temp(sizeOf(shape) * 4);
+      stridedCopy(be, 'float32', permuted, src, 0, perm.map((p) => strides[p]!), temp, 0, stridesOf(permuted));
+      src = temp;
+    }
+    if (o.bytes > 0) be.k.reduce(CODES[op], src, o.ptr, outer, reduced, inner);
+    if (temp !== 0) be.freeTemp(temp, sizeOf(shape) * 4);
+    return [o];
   }, { dtypes: FLOAT32 });
 }
 

@@ -11,14 +11,14 @@ const lastAxis = ([x]: readonly TensorMeta[], { axis }: SoftmaxAttrs) => axis ==
 
 function softmaxKernel(op: 'softmax' | 'logSoftmax'): KernelDef<SoftmaxAttrs> {
   return wasmKernel(activationOps[op], (inputs, _attrs, ctx) => {
-      const [x] = inputs;
-      const rank = x!.shape.length;
-      const be = ctx.backend;
-      const size = sizeOf(x!.shape);
-      const o = be.alloc('float32', size);
-      const n = x!.shape[rank - 1]!;
-      if (size > 0) be.k.softmax(x!.data.ptr, o.ptr, size / n, n, op === 'logSoftmax' ? 1 : 0);
-      return [o];
+    const [x] = inputs;
+    const rank = x!.shape.length;
+    const be = ctx.backend;
+    const size = sizeOf(x!.shape);
+    const o = be.alloc('float32', size);
+    const n = x!.shape[rank - 1]!;
+    if (size > 0) be.k.softmax(x!.data.ptr, o.ptr, size / n, n, op === 'logSoftmax' ? 1 : 0);
+    return [o];
   }, { dtypes: FLOAT32, accepts: lastAxis });
 }
 

@@ -4,10 +4,11 @@
  * bookkeeping is paid once per inner loop.
  * @module
  */
-import type { TensorInfo } from '../backend.js';
 import { allocArray, convertArray, type DType, type TypedArray } from '../dtype.js';
-import type { BinaryOp, UnaryCompositeOp, UnaryOp } from '../ops/elementwise.js';
+import { type BinaryOp, elementwiseComposites, elementwiseOps, type UnaryCompositeOp, type UnaryOp } from '../ops/elementwise.js';
+import { layoutOps } from '../ops/layout.js';
 import type { KernelDef } from '../registry.js';
+import { cpuKernel } from './backend.js';
 import { forEachRow, rowPlan, sizeOf } from '../shape.js';
 
 type A = TypedArray;
@@ -61,51 +62,43 @@ const binaryRows: Record<BinaryOp, BinaryRow> = {
   logicalOr: (o, oi, a, ai, as, b, bi, bs, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] || b[bi] ? 1 : 0; },
 };
 
+/** The handle of a unary op, primitive or composite. */
+const unaryHandle = (op: UnaryOp | UnaryCompositeOp) => (op in elementwiseOps ? elementwiseOps[op as UnaryOp] : elementwiseComposites[op as UnaryCompositeOp]);
+
 function outArray(dtype: DType, shape: readonly number[]): TypedArray {
   return allocArray(dtype, sizeOf(shape));
 }
 
 function unaryKernel(op: UnaryOp | UnaryCompositeOp): KernelDef {
   const loop = unaryLoops[op];
-  return {
-    op,
-    backend: 'cpu',
-    run([x], _attrs, { outputs }) {
-      const o = outArray(outputs[0]!.dtype, outputs[0]!.shape);
-      loop(x!.data as A, o, o.length);
-      return [o];
-    },
-  };
+  return cpuKernel(unaryHandle(op), ([x], _attrs, { outputs }) => {
+    const o = outArray(outputs[0]!.dtype, outputs[0]!.shape);
+    loop(x!.data, o, o.length);
+    return [o];
+  });
 }
 
 function binaryKernel(op: BinaryOp): KernelDef {
   const row = binaryRows[op];
-  return {
-    op,
-    backend: 'cpu',
-    run([a, b], _attrs, { outputs }) {
-      const out = outputs[0]!;
-      const o = outArray(out.dtype, out.shape);
-      const av = a!.data as A, bv = b!.data as A;
-      if (av.length === o.length && bv.length === o.length) {
-        row(o, 0, av, 0, 1, bv, 0, 1, o.length);
-        return [o];
-      }
-      const plan = rowPlan(out.shape, [a!.shape, b!.shape]);
-      const [as, bs] = plan.innerStrides as [number, number];
-      forEachRow(plan, (off, oi) => row(o, oi, av, off[0]!, as, bv, off[1]!, bs, plan.inner));
-      return [o];
-    },
-  };
-}
-
-const whereKernel: KernelDef = {
-  op: 'where',
-  backend: 'cpu',
-  run([c, a, b], _attrs, { outputs }) {
+  return cpuKernel(elementwiseOps[op], ([a, b], _attrs, { outputs }) => {
     const out = outputs[0]!;
     const o = outArray(out.dtype, out.shape);
-    const cv = c!.data as A, av = a!.data as A, bv = b!.data as A;
+    const av = a!.data, bv = b!.data;
+    if (av.length === o.length && bv.length === o.length) {
+      row(o, 0, av, 0, 1, bv, 0, 1, o.length);
+      return [o];
+    }
+    const plan = rowPlan(out.shape, [a!.shape, b!.shape]);
+    const [as, bs] = plan.innerStrides as [number, number];
+    forEachRow(plan, (off, oi) => row(o, oi, av, off[0]!, as, bv, off[1]!, bs, plan.inner));
+    return [o];
+  });
+}
+
+const whereKernel = (): KernelDef => cpuKernel(elementwiseOps.where, ([c, a, b], _attrs, { outputs }) => {
+    const out = outputs[0]!;
+    const o = outArray(out.dtype, out.shape);
+    const cv = c!.data, av = a!.data, bv = b!.data;
     const plan = rowPlan(out.shape, [c!.shape, a!.shape, b!.shape]);
     const [cs, as, bs] = plan.innerStrides as [number, number, number];
     forEachRow(plan, (off, oi) => {
@@ -113,28 +106,19 @@ const whereKernel: KernelDef = {
       for (let k = 0; k < plan.inner; k++, ci += cs, ai += as, bi += bs) o[oi + k] = cv[ci] ? av[ai]! : bv[bi]!;
     });
     return [o];
-  },
-};
+});
 
-const castKernel: KernelDef = {
-  op: 'cast',
-  backend: 'cpu',
-  run([x], _attrs, { outputs }) {
-    return [convertArray(x!.data as A, outputs[0]!.dtype)];
-  },
-};
+const castKernel = (): KernelDef => cpuKernel(layoutOps.cast, ([x], { dtype }) => [convertArray(x!.data, dtype)]);
 
-const cloneKernel: KernelDef = {
-  op: 'clone',
-  backend: 'cpu',
-  run: ([x]: readonly TensorInfo[]) => [(x!.data as A).slice()],
-};
+const cloneKernel = (): KernelDef => cpuKernel(layoutOps.clone, ([x]) => [x!.data.slice()]);
 
 /** cpu kernels of the elementwise ops, cast and clone. */
-export const elementwiseKernels: KernelDef[] = [
-  ...(Object.keys(unaryLoops) as (UnaryOp | UnaryCompositeOp)[]).map(unaryKernel),
-  ...(Object.keys(binaryRows) as BinaryOp[]).map(binaryKernel),
-  whereKernel,
-  castKernel,
-  cloneKernel,
-];
+export function elementwiseKernels(): KernelDef[] {
+  return [
+    ...(Object.keys(unaryLoops) as (UnaryOp | UnaryCompositeOp)[]).map(unaryKernel),
+    ...(Object.keys(binaryRows) as BinaryOp[]).map(binaryKernel),
+    whereKernel(),
+    castKernel(),
+    cloneKernel(),
+  ];
+}

@@ -5,10 +5,11 @@
  */
 import type { TensorMeta } from '../backend.js';
 import { BackendError } from '../errors.js';
-import type { FusedActivation, FusedLinearAttrs } from '../ops/fused.js';
+import { type FusedActivation, fusedOps } from '../ops/fused.js';
 import type { KernelContext, KernelDef } from '../registry.js';
 import { sizeOf } from '../shape.js';
 import { allocArray, type TypedArray } from '../dtype.js';
+import { cpuKernel } from './backend.js';
 import { gemm } from './matmul.js';
 
 /**
@@ -29,19 +30,17 @@ export function biasActivation(y: TypedArray, bias: TypedArray, C: number, inner
   return kernel.run([{ ...out, data: y }], { ...activation.attrs }, { ...ctx, outputs: [out] })[0] as TypedArray;
 }
 
-const fusedLinearKernel: KernelDef<FusedLinearAttrs> = {
-  op: 'fusedLinear',
-  backend: 'cpu',
-  run([x, w, b], { activation }, ctx) {
+const fusedLinearKernel = (): KernelDef => cpuKernel(fusedOps.fusedLinear, ([x, w, b], { activation }, ctx) => {
     const out = ctx.outputs[0]!;
     const [N, K] = w!.shape as [number, number];
     const size = sizeOf(out.shape);
     const y = allocArray(out.dtype, size);
     if (size === 0) return [y];
-    gemm(x!.data as TypedArray, 0, false, w!.data as TypedArray, 0, true, y, 0, size / N, N, K);
-    return [biasActivation(y, b!.data as TypedArray, N, 1, activation, out, ctx)];
-  },
-};
+    gemm(x!.data, 0, false, w!.data, 0, true, y, 0, size / N, N, K);
+    return [biasActivation(y, b!.data, N, 1, activation, out, ctx)];
+});
 
 /** cpu kernels of the fused ops of this package. */
-export const fusedKernels: KernelDef[] = [fusedLinearKernel];
+export function fusedKernels(): KernelDef[] {
+  return [fusedLinearKernel()];
+}

@@ -17,5 +17,5 @@ import { reduceKernels } from './reduce.js';
  * other, so whichever module loads first, the lists exist only once all have.
  */
 export function cpuKernels(): KernelDef[] {
-  return [...elementwiseKernels, ...reduceKernels, ...linalgKernels, ...fusedKernels, ...layoutKernels, ...indexingKernels, ...randomKernels];
+  return [...elementwiseKernels(), ...reduceKernels(), ...linalgKernels(), ...fusedKernels(), ...layoutKernels(), ...indexingKernels(), ...randomKernels()];
 }

@@ -11,6 +11,8 @@
 import type { TypedArray } from '../dtype.js';
 import type { MatmulAttrs } from '../ops/linalg.js';
 import type { KernelDef } from '../registry.js';
+import { linalgOps } from '../ops/linalg.js';
+import { cpuKernel } from './backend.js';
 import { allocArray } from '../dtype.js';
 import { sizeOf, stridesOf } from '../shape.js';
 
@@ -124,25 +126,23 @@ export function batchOffsets(batch: readonly number[], own: readonly number[]): 
   return offsets;
 }
 
-const matmulKernel: KernelDef<MatmulAttrs> = {
-  op: 'matmul',
-  backend: 'cpu',
-  run([a, b], { transposeA, transposeB }, { outputs }) {
-    const out = outputs[0]!;
-    const c = allocArray(out.dtype, sizeOf(out.shape));
-    const ra = a!.shape.length, rb = b!.shape.length, rc = out.shape.length;
-    const M = out.shape[rc - 2]!, N = out.shape[rc - 1]!;
-    const K = transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
-    const batch = out.shape.slice(0, -2);
-    const aOffsets = batchOffsets(batch, a!.shape.slice(0, -2));
-    const bOffsets = batchOffsets(batch, b!.shape.slice(0, -2));
-    const av = a!.data as A, bv = b!.data as A;
-    for (let t = 0; t < aOffsets.length; t++) {
-      gemm(av, aOffsets[t]! * M * K, transposeA, bv, bOffsets[t]! * K * N, transposeB, c, t * M * N, M, N, K);
-    }
-    return [c];
-  },
-};
+const matmulKernel = (): KernelDef => cpuKernel(linalgOps.matmul, ([a, b], { transposeA, transposeB }, { outputs }) => {
+  const out = outputs[0]!;
+  const c = allocArray(out.dtype, sizeOf(out.shape));
+  const ra = a!.shape.length, rb = b!.shape.length, rc = out.shape.length;
+  const M = out.shape[rc - 2]!, N = out.shape[rc - 1]!;
+  const K = transposeA ? a!.shape[ra - 2]! : a!.shape[ra - 1]!;
+  const batch = out.shape.slice(0, -2);
+  const aOffsets = batchOffsets(batch, a!.shape.slice(0, -2));
+  const bOffsets = batchOffsets(batch, b!.shape.slice(0, -2));
+  const av = a!.data, bv = b!.data;
+  for (let t = 0; t < aOffsets.length; t++) {
+    gemm(av, aOffsets[t]! * M * K, transposeA, bv, bOffsets[t]! * K * N, transposeB, c, t * M * N, M, N, K);
+  }
+  return [c];
+});
 
 /** cpu kernels of the linear-algebra ops. */
-export const linalgKernels: KernelDef[] = [matmulKernel];
+export function linalgKernels(): KernelDef[] {
+  return [matmulKernel()];
+}

@@ -5,8 +5,9 @@
  * @module
  */
 import { allocArray, dtypeOfArray, type TypedArray } from '../dtype.js';
-import type { ArgReduceAttrs, ReduceAttrs, ReduceOp } from '../ops/reduce.js';
+import { type ArgReduceAttrs, type ReduceAttrs, type ReduceOp, reduceOps } from '../ops/reduce.js';
 import type { KernelDef } from '../registry.js';
+import { cpuKernel } from './backend.js';
 import { reductionLayout, sizeOf, stridesOf } from '../shape.js';
 import { stridedCopy } from './strided.js';
 
@@ -95,42 +96,36 @@ const blockLoops: Record<ReduceOp, BlockLoop> = {
 
 function reduceKernel(op: ReduceOp): KernelDef<ReduceAttrs> {
   const loop = blockLoops[op];
-  return {
-    op,
-    backend: 'cpu',
-    run([x], { axes }, { outputs }) {
-      const out = allocArray(outputs[0]!.dtype, sizeOf(outputs[0]!.shape));
-      const { values, outer, reduced, inner } = asBlocks(x!.data as A, x!.shape, axes);
-      if (reduced === 0) out.fill(op === 'prod' ? 1 : 0);
-      else loop(values, out, outer, reduced, inner);
-      return [out];
-    },
-  };
+  return cpuKernel(reduceOps[op], ([x], { axes }, { outputs }) => {
+    const out = allocArray(outputs[0]!.dtype, sizeOf(outputs[0]!.shape));
+    const { values, outer, reduced, inner } = asBlocks(x!.data, x!.shape, axes);
+    if (reduced === 0) out.fill(op === 'prod' ? 1 : 0);
+    else loop(values, out, outer, reduced, inner);
+    return [out];
+  });
 }
 
 function argKernel(op: 'argmax' | 'argmin'): KernelDef<ArgReduceAttrs> {
   const better = op === 'argmax' ? (v: number, m: number) => v > m || (v !== v && m === m) : (v: number, m: number) => v < m || (v !== v && m === m);
-  return {
-    op,
-    backend: 'cpu',
-    run([x], { axis }, { outputs }) {
-      const out = new Int32Array(sizeOf(outputs[0]!.shape));
-      const { values, outer, reduced, inner } = asBlocks(x!.data as A, x!.shape, [axis]);
-      for (let i = 0; i < outer; i++) {
-        for (let j = 0; j < inner; j++) {
-          const base = i * reduced * inner + j;
-          let best = 0, m = values[base]!;
-          for (let k = 1; k < reduced; k++) {
-            const v = values[base + k * inner]!;
-            if (better(v, m)) { m = v; best = k; }
-          }
-          out[i * inner + j] = best;
+  return cpuKernel(reduceOps[op], ([x], { axis }, { outputs }) => {
+    const out = new Int32Array(sizeOf(outputs[0]!.shape));
+    const { values, outer, reduced, inner } = asBlocks(x!.data, x!.shape, [axis]);
+    for (let i = 0; i < outer; i++) {
+      for (let j = 0; j < inner; j++) {
+        const base = i * reduced * inner + j;
+        let best = 0, m = values[base]!;
+        for (let k = 1; k < reduced; k++) {
+          const v = values[base + k * inner]!;
+          if (better(v, m)) { m = v; best = k; }
         }
+        out[i * inner + j] = best;
       }
-      return [out];
-    },
-  };
+    }
+    return [out];
+  });
 }
 
 /** cpu kernels of the reductions. */
-export const reduceKernels: KernelDef[] = [...(['sum', 'prod', 'max', 'min'] as const).map(reduceKernel), argKernel('argmax'), argKernel('argmin')];
+export function reduceKernels(): KernelDef[] {
+  return [...(['sum', 'prod', 'max', 'min'] as const).map(reduceKernel), argKernel('argmax'), argKernel('argmin')];
+}
