@@ -16,6 +16,7 @@
 export * from './functional.js';
 export * from './modules.js';
 export { bilinearKernel } from './init.js';
+export { localResponseNorm, LocalResponseNorm, lrnOp, type LrnAttrs } from './lrn.js';
 export { convPlugin } from './plugin.js';
 export { type Pair, type Padding, type Window2d, windowOutput } from './geometry.js';
 // The ops' attributes are declared in @nn/tensor; re-exported for this package's users.

@@ -6,12 +6,17 @@
  */
 import { getRegistry, type Plugin, REGISTRY_API_VERSION } from '@nn/tensor';
 import { convGradients, convKernels } from './conv-ops.js';
+import { lrnOp } from './lrn.js';
 import { poolGradients, poolKernels } from './pool-ops.js';
 
-/** cpu kernels and gradients of the convolution, pooling and unpooling ops. */
+/** cpu kernels and gradients of the convolution, pooling and unpooling ops, and the local response normalisation op. */
 export const convPlugin: Plugin = {
   name: '@nn/layers-conv',
   apiVersion: REGISTRY_API_VERSION,
+  get ops() {
+    // a getter: lrn.ts and this module import each other
+    return [lrnOp];
+  },
   kernels: [...convKernels, ...poolKernels],
   gradients: [...convGradients, ...poolGradients],
 };

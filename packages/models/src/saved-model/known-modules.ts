@@ -10,7 +10,10 @@ import * as C from '@nn/layers-conv';
 import { Dropout, Flatten, Identity, Linear, type Module, Sequential } from '@nn/layers-core';
 import * as R from '@nn/layers-recurrent';
 import { CharLSTM } from '../char-lm.js';
+import { GoogLeNet } from '../googlenet.js';
+import { BasicBlock, Bottleneck, CifarBlock, CifarResNet, ResNet } from '../resnet.js';
 import { SequenceClassifier } from '../sequence-classifier.js';
+import { VGG } from '../vgg.js';
 import type { SpecValue } from './module-spec.js';
 
 /** A registration: the stored type name, the class, and its arguments from an instance. */
@@ -79,6 +82,7 @@ export const KNOWN_MODULES: readonly KnownModule[] = [
     known(type, cls, (m) => [m.numFeatures, { eps: m.eps, momentum: m.momentum, affine: m.weight !== null, trackRunningStats: m.runningMean !== null }]),
   ),
   known('Dropout2d', C.Dropout2d, (m) => [m.p]),
+  known('LocalResponseNorm', C.LocalResponseNorm, (m) => [m.size, m.alpha, m.beta, m.k]),
 
   known('RNN', R.RNN, (m) => [m.inputSize, m.hiddenSize, { ...recurrentOptions(m), nonlinearity: (m.cells[0] as R.RNNCell).nonlinearity }]),
   known('LSTM', R.LSTM, (m) => [m.inputSize, m.hiddenSize, recurrentOptions(m)]),
@@ -89,6 +93,13 @@ export const KNOWN_MODULES: readonly KnownModule[] = [
   known('Embedding', R.Embedding, (m) => [m.numEmbeddings, m.embeddingDim]),
 
   known('CharLSTM', CharLSTM, (m) => [m.vocabSize, { embeddingDim: m.embedding.embeddingDim, hiddenSize: m.lstm.hiddenSize, numLayers: m.lstm.numLayers, dropout: m.lstm.dropout }]),
+  known('ResNet', ResNet, (m) => [{ ...m.options }]),
+  known('CifarResNet', CifarResNet, (m) => [{ ...m.options, widths: [...m.options.widths] }]),
+  known('BasicBlock', BasicBlock, (m) => [m.inPlanes, m.planes, m.stride]),
+  known('Bottleneck', Bottleneck, (m) => [m.inPlanes, m.planes, m.stride]),
+  known('CifarBlock', CifarBlock, (m) => [m.inPlanes, m.planes, m.stride, m.residual]),
+  known('VGG', VGG, (m) => [{ ...m.options }]),
+  known('GoogLeNet', GoogLeNet, (m) => [{ ...m.options }]),
   known('SequenceClassifier', SequenceClassifier, (m) => [
     m.inputSize,
     m.numClasses,
