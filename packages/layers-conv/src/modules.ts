@@ -7,6 +7,8 @@ import { applyActivation, fmtShape, type FusedActivation, ones, rand, ShapeError
 import * as F from './functional.js';
 import { type Padding, type Pair, pair } from './geometry.js';
 
+const sizeOfShape = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
 /** PyTorch's default initialisation of a conv weight (Kaiming uniform with a = √5): U(−1/√fanIn, 1/√fanIn). */
 function uniformInit(shape: number[], fanIn: number): Tensor {
   const bound = 1 / Math.sqrt(fanIn);
@@ -42,6 +44,11 @@ export class Conv2d extends Module {
     return F.conv2d(x, this.weight, this.bias, this.options);
   }
 
+  /** Each output element costs one multiply-add per weight of its filter (in/groups · kH · kW). */
+  override multiplyAdds(_inputs: readonly (readonly number[])[], output: readonly number[]): number {
+    return sizeOfShape(output) * sizeOfShape(this.weight.shape.slice(1));
+  }
+
   /** The convolution followed by a pointwise activation, as one fused op. */
   override forwardActivated(x: Tensor, activation: FusedActivation | null): Tensor {
     const { stride, padding, dilation, groups, activation: own } = this.options;
@@ -65,6 +72,11 @@ export class Conv1d extends Module {
   forward(x: Tensor): Tensor {
     const { bias: _, ...opts } = this.options;
     return F.conv1d(x, this.weight, this.bias, opts);
+  }
+
+  /** One multiply-add per filter weight per output element. */
+  override multiplyAdds(_inputs: readonly (readonly number[])[], output: readonly number[]): number {
+    return sizeOfShape(output) * sizeOfShape(this.weight.shape.slice(1));
   }
 }
 
@@ -92,6 +104,11 @@ export class ConvTranspose2d extends Module {
 
   forward(x: Tensor): Tensor {
     return F.convTranspose2d(x, this.weight, this.bias, this.options);
+  }
+
+  /** Each input element is spread over one filter (out/groups · kH · kW weights). */
+  override multiplyAdds(inputs: readonly (readonly number[])[], _output: readonly number[]): number {
+    return sizeOfShape(inputs[0]!) * sizeOfShape(this.weight.shape.slice(1));
   }
 }
 

@@ -96,6 +96,17 @@ export abstract class Module {
     return applyActivation(this.forward(x), activation);
   }
 
+  /**
+   * Multiply-adds of one call with these input shapes and output shape,
+   * counted the way torchvision's published figures are: the products of
+   * convolutions and fully connected layers (bias, normalisation, pooling
+   * and activations are not counted). 0 for modules without such products;
+   * `summary` adds them up.
+   */
+  multiplyAdds(_inputs: readonly (readonly number[])[], _output: readonly number[]): number {
+    return 0;
+  }
+
   /** Direct sub-modules with their names, in assignment order. */
   namedChildren(): [string, Module][] {
     const out: [string, Module][] = [];

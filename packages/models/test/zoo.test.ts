@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gradCheck } from '@nn/autograd';
-import { type Module, Parameter } from '@nn/layers-core';
+import { Conv2d } from '@nn/layers-conv';
+import { type Module, Parameter, summary } from '@nn/layers-core';
 import { manualSeed, randn, ShapeError, Tensor } from '@nn/tensor';
 import { BasicBlock, Bottleneck, CifarBlock, CifarResNet, cifarResNet, GoogLeNet, Inception, parseModel, plainNet, ResNet, serializeModel, vgg } from '../src/index.js';
 
@@ -115,5 +116,23 @@ describe('the zoo runs', { timeout: 120_000 }, () => {
     expect(() => vgg(11, { hidden: 8 }).call(randn([1, 3, 16, 16]))).toThrow(/vgg11: input \[1,3,16,16\] is too small/);
     expect(() => new ResNet({ depth: 18 }).call(randn([1, 1, 32, 32]))).toThrow(/ResNet-18: expects \[N, 3, H, W\] input, got \[1,1,32,32\]/);
     expect(() => new CifarResNet({ depth: 21 })).toThrow(/depth must be 6n \+ 2/);
+  });
+});
+
+describe('summary counts multiply-adds as torchvision publishes them (224x224)', { timeout: 300_000 }, () => {
+  const total = (text: string) => text.match(/Total mult-adds \(G\): ([\d.]+)/)![1];
+  it('ResNet-18 1.81 G, ResNet-50 4.09 G, GoogLeNet 1.50 G', () => {
+    expect(total(new ResNet({ depth: 18 }).summary([1, 3, 224, 224]))).toBe('1.81');
+    expect(total(new ResNet({ depth: 50 }).summary([1, 3, 224, 224]))).toBe('4.09');
+    expect(total(new GoogLeNet({ flavour: 'torchvision', auxLogits: false }).summary([1, 3, 224, 224]))).toBe('1.50');
+  });
+
+  it('VGG-16 15.47 G', () => {
+    expect(total(vgg(16).summary([1, 3, 224, 224]))).toBe('15.47');
+  });
+
+  it('a 3x3 convolution from 256 to 256 channels costs 589,824 multiply-adds per output position', () => {
+    const conv = new Conv2d(256, 256, 3, { padding: 1, bias: false });
+    expect(summary(conv, [1, 256, 1, 1])).toMatch(/model \(Conv2d\)\s+\[1,256,1,1\]\s+589,824\s+589,824/);
   });
 });

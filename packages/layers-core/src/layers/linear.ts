@@ -39,6 +39,11 @@ export class Linear extends Module {
     return this.forwardActivated(x, null);
   }
 
+  /** One multiply-add per weight per input row. */
+  override multiplyAdds(_inputs: readonly (readonly number[])[], output: readonly number[]): number {
+    return output.reduce((a, b) => a * b, 1) * this.inFeatures;
+  }
+
   /** The layer followed by a pointwise activation, as one fused op (see {@link Module.forwardActivated}). */
   override forwardActivated(x: Tensor, activation: FusedActivation | null): Tensor {
     if (x.rank < 1 || x.shape[x.rank - 1] !== this.inFeatures) {
