@@ -10,6 +10,6 @@
  * ```
  * @packageDocumentation
  */
-export { serializeSafetensors, parseSafetensors, SafetensorsError, type SafetensorsContent } from './safetensors.js';
+export { serializeSafetensors, parseSafetensors, SafetensorsError, type SafetensorsContent, type SerializeOptions } from './safetensors.js';
 export { saveSafetensors, loadSafetensors } from './files.js';
 export { nodeFs, nodePath } from './node-builtins.js';

@@ -44,8 +44,19 @@ function checkLittleEndian(): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) throw new NNError('safetensors: big-endian platforms are not supported');
 }
 
+/** Options of {@link serializeSafetensors}. */
+export interface SerializeOptions {
+  /**
+   * Names of int32 tensors to store as I64, the dtype PyTorch gives integer
+   * buffers (`num_batches_tracked`), so that PyTorch reads them back as it
+   * wrote them.
+   */
+  int64?: readonly string[];
+}
+
 /** Serialises tensors (and string metadata) to safetensors bytes. Names are sorted, as the reference writer does. */
-export function serializeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = {}): Uint8Array {
+export function serializeSafetensors(tensors: Record<string, Tensor>, metadata: Record<string, string> = {}, { int64 = [] }: SerializeOptions = {}): Uint8Array {
+  const wide = new Set(int64);
   checkLittleEndian();
   const names = Object.keys(tensors).sort();
   const header: Record<string, unknown> = {};
@@ -60,9 +71,11 @@ export function serializeSafetensors(tensors: Record<string, Tensor>, metadata: 
   for (const name of names) {
     if (name === '__metadata__') throw new NNError("safetensors: '__metadata__' is reserved and cannot name a tensor");
     const t = tensors[name]!;
-    const values = t.dataSync();
+    const asInt64 = wide.has(name);
+    if (asInt64 && t.dtype !== 'int32') throw new NNError(`safetensors: '${name}' is ${t.dtype}; only int32 tensors can be stored as I64`);
+    const values = asInt64 ? BigInt64Array.from(t.dataSync(), (v) => BigInt(v)) : t.dataSync();
     const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-    header[name] = { dtype: OUR_DTYPES[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
+    header[name] = { dtype: asInt64 ? 'I64' : OUR_DTYPES[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + bytes.length] };
     chunks.push(bytes);
     offset += bytes.length;
   }

@@ -2,6 +2,7 @@
  * Convolutional modules, after `torch.nn`.
  * @module
  */
+import { noGrad } from '@nn/autograd';
 import { Linear, Module, Parameter } from '@nn/layers-core';
 import { applyActivation, fmtShape, type FusedActivation, ones, rand, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
 import * as F from './functional.js';
@@ -183,6 +184,8 @@ abstract class BatchNormBase extends Module {
   bias: Parameter | null;
   runningMean: Tensor | null = null;
   runningVar: Tensor | null = null;
+  /** Training batches seen (int32 scalar; PyTorch's `num_batches_tracked`). */
+  numBatchesTracked: Tensor | null = null;
   readonly eps: number;
   readonly momentum: number;
 
@@ -195,12 +198,19 @@ abstract class BatchNormBase extends Module {
     if (trackRunningStats) {
       this.registerBuffer('runningMean', zeros([numFeatures]));
       this.registerBuffer('runningVar', ones([numFeatures]));
+      // PyTorch's counter of training batches (its `num_batches_tracked`); optional, as files from before it lack it
+      this.registerBuffer('numBatchesTracked', zeros([], 'int32'), { optional: true });
     }
   }
 
   forward(x: Tensor): Tensor {
     if (!this.ranks.includes(x.rank) || x.shape[1] !== this.numFeatures) {
       throw new ShapeError(`expects input of rank ${this.ranks.join(' or ')} with ${this.numFeatures} channels at dim 1, got ${fmtShape(x.shape)}`, this.constructor.name);
+    }
+    if (this.training && this.numBatchesTracked !== null) {
+      const next = noGrad(() => this.numBatchesTracked!.add(1));
+      this.numBatchesTracked.assign(next);
+      next.dispose();
     }
     return F.batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, { training: this.training, momentum: this.momentum, eps: this.eps });
   }

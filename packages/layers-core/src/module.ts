@@ -42,6 +42,7 @@ export abstract class Module {
   /** True in training mode (dropout active, ...); switch with `train()` / `eval()`. */
   training = true;
   private readonly bufferNames = new Set<string>();
+  private readonly optionalBufferNames = new Set<string>();
   private readonly preHooks = new Set<ForwardPreHook>();
   private readonly postHooks = new Set<ForwardHook>();
 
@@ -107,6 +108,16 @@ export abstract class Module {
     return 0;
   }
 
+  /**
+   * PyTorch's names for this module's state-dict entries where they are not
+   * nn's in snake_case (keys relative to this module: `{ 'cells.0.weightIh':
+   * 'weight_ih_l0' }`); undefined for the usual case. Used by
+   * `torchStateDict` and `loadTorchStateDict`.
+   */
+  torchKeys(): Record<string, string> | undefined {
+    return undefined;
+  }
+
   /** Direct sub-modules with their names, in assignment order. */
   namedChildren(): [string, Module][] {
     const out: [string, Module][] = [];
@@ -151,10 +162,13 @@ export abstract class Module {
 
   /**
    * Registers a tensor that is state but not learned (running statistics):
-   * it is saved in the state dict and survives `tidy`.
+   * it is saved in the state dict and survives `tidy`. An `optional` buffer
+   * may be absent from a state dict being loaded (it then keeps its value),
+   * for state added after files were written without it.
    */
-  registerBuffer(name: string, value: Tensor): void {
+  registerBuffer(name: string, value: Tensor, { optional = false }: { optional?: boolean } = {}): void {
     this.bufferNames.add(name);
+    if (optional) this.optionalBufferNames.add(name);
     (this as Record<string, unknown>)[name] = value;
     value.kept = true;
   }
@@ -211,7 +225,9 @@ export abstract class Module {
       throw new ValueError(`entries must be tensors: ${notTensors.map(([k, v]) => `'${k}' is ${what(v)}`).join(', ')} (wrap values with tensor(...))`, 'loadStateDict');
     }
     const own = this.stateDict();
-    const missing = Object.keys(own).filter((k) => !(k in dict));
+    const optional = new Set<string>();
+    for (const [moduleName, m] of this.namedModules()) for (const name of m.optionalBufferNames) optional.add(moduleName ? `${moduleName}.${name}` : name);
+    const missing = Object.keys(own).filter((k) => !(k in dict) && !optional.has(k));
     const unexpected = Object.keys(dict).filter((k) => !(k in own));
     const mismatched = Object.keys(own).filter((k) => k in dict && fmtShape(own[k]!.shape) !== fmtShape(dict[k]!.shape));
     const problems: string[] = [];

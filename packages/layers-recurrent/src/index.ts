@@ -14,7 +14,9 @@
  * @packageDocumentation
  */
 export { RNNCell, LSTMCell, GRUCell, RecurrentCell, affine, chunks, type RnnNonlinearity } from './cells.js';
-export { RNN, LSTM, GRU, torchStateDict, loadTorchStateDict, type RecurrentOptions, type RecurrentResult, type RecurrentInputs, type RecurrentState } from './layers.js';
+// torchStateDict / loadTorchStateDict are @nn/layers-core's, general to every module; re-exported where they started.
+export { torchStateDict, loadTorchStateDict } from '@nn/layers-core';
+export { RNN, LSTM, GRU, type RecurrentOptions, type RecurrentResult, type RecurrentInputs, type RecurrentState } from './layers.js';
 export { Embedding } from './embedding.js';
 export { recurrentPlugin, lstmCellUpdate, gruCellUpdate } from './fused.js';
 export { sequenceCrossEntropy, detachState } from './sequence-loss.js';

@@ -71,6 +71,11 @@ abstract class RecurrentLayer extends Module {
     for (let l = 0; l < numLayers; l++) for (let d = 0; d < this.directions; d++) this.cells.push(makeCell(l === 0 ? inputSize : hiddenSize * this.directions));
   }
 
+  /** PyTorch's parameter names (`weight_ih_l0`, ...), for `torchStateDict` and `loadTorchStateDict`. */
+  override torchKeys(): Record<string, string> {
+    return recurrentTorchKeys(this);
+  }
+
   /** One step of a cell from its projected input. */
   protected abstract step(cell: RecurrentCell, xp: Tensor, state: State): State;
 
@@ -176,28 +181,15 @@ export class GRU extends RecurrentLayer {
   }
 }
 
-/**
- * The layer's parameters under PyTorch's names (`weight_ih_l0`,
- * `bias_hh_l1_reverse`, ...), for exchanging state dicts with `torch.nn.LSTM`
- * and friends; `loadTorchStateDict` is the inverse.
- */
-export function torchStateDict(layer: RNN | LSTM | GRU): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
+/** PyTorch's names of a recurrent layer's parameters (`weight_ih_l0`, `bias_hh_l1_reverse`, ...), by nn's key. */
+function recurrentTorchKeys(layer: RecurrentLayer): Record<string, string> {
+  const byTensor = new Map<Tensor, string>();
   layer.cells.forEach((cell, k) => {
     const suffix = `_l${Math.floor(k / layer.directions)}${k % layer.directions === 1 ? '_reverse' : ''}`;
-    out[`weight_ih${suffix}`] = cell.weightIh;
-    out[`weight_hh${suffix}`] = cell.weightHh;
-    if (cell.biasIh) out[`bias_ih${suffix}`] = cell.biasIh;
-    if (cell.biasHh) out[`bias_hh${suffix}`] = cell.biasHh;
+    byTensor.set(cell.weightIh, `weight_ih${suffix}`);
+    byTensor.set(cell.weightHh, `weight_hh${suffix}`);
+    if (cell.biasIh) byTensor.set(cell.biasIh, `bias_ih${suffix}`);
+    if (cell.biasHh) byTensor.set(cell.biasHh, `bias_hh${suffix}`);
   });
-  return out;
-}
-
-/** Loads a state dict saved from PyTorch's RNN/LSTM/GRU (same gate order, same shapes). */
-export function loadTorchStateDict(layer: RNN | LSTM | GRU, dict: Record<string, Tensor>): void {
-  const own = torchStateDict(layer);
-  const mapping = new Map(Object.entries(own).map(([torchName, t]) => [torchName, layer.namedParameters().find(([, p]) => p === t)![0]]));
-  const renamed: Record<string, Tensor> = {};
-  for (const [k, v] of Object.entries(dict)) renamed[mapping.get(k) ?? k] = v;
-  layer.loadStateDict(renamed);
+  return Object.fromEntries(layer.namedParameters().map(([name, p]) => [name, byTensor.get(p)!]));
 }
