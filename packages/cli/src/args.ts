@@ -9,9 +9,19 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** The image classifiers `nn train` builds: an MLP, LeNet-5, the CIFAR ResNets and plain nets (`resnet20`, `plain56`, ...: 6n + 2 layers), and small VGG and GoogLeNet. */
+export type ImageArch = 'mlp' | 'lenet' | 'vgg-small' | 'googlenet-small' | `resnet${number}` | `plain${number}`;
+
+/** True when `name` is one of the {@link ImageArch} names. */
+export function isImageArch(name: string): name is ImageArch {
+  const m = /^(resnet|plain)(\d+)$/.exec(name);
+  if (m) return Number(m[2]) >= 8 && (Number(m[2]) - 2) % 6 === 0;
+  return ['mlp', 'lenet', 'vgg-small', 'googlenet-small'].includes(name);
+}
+
 /** Options of `nn train`. */
 export interface TrainArgs {
-  arch: 'mlp' | 'lenet';
+  arch: ImageArch;
   data: 'mnist' | 'fashion-mnist';
   dataDir: string | undefined;
   epochs: number;
@@ -119,14 +129,14 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     dropout: { type: 'string' },
   });
   const v = values as Record<string, string | undefined>;
-  if (positionals.length !== 1 || !['mlp', 'lenet'].includes(positionals[0]!)) {
+  if (positionals.length !== 1 || !isImageArch(positionals[0]!)) {
     const got = positionals.length ? `'${positionals.join(' ')}'` : 'none';
-    throw new UsageError(`nn train takes one model: mlp, lenet or char-lstm (nn train MODEL --data ...), got ${got}`);
+    throw new UsageError(`nn train takes one model: mlp, lenet, resnetN or plainN (N = 6n + 2: 20, 32, 56, ...), vgg-small, googlenet-small or char-lstm (nn train MODEL --data ...), got ${got}`);
   }
-  const arch = positionals[0] as 'mlp' | 'lenet';
+  const arch = positionals[0] as ImageArch;
   const optimizer = oneOf('optimizer', v.optimizer, ['sgd', 'adam'] as const, 'adam');
   const ignored: string[] = [];
-  if (arch === 'lenet') for (const flag of ['hidden', 'dropout'] as const) if (v[flag] !== undefined) ignored.push(`--${flag} is ignored: lenet has a fixed layout`);
+  if (arch !== 'mlp') for (const flag of ['hidden', 'dropout'] as const) if (v[flag] !== undefined) ignored.push(`--${flag} is ignored: ${arch} has a fixed layout`);
   if (optimizer === 'adam' && v.momentum !== undefined) ignored.push('--momentum is ignored: it applies to --optimizer sgd');
   const momentum = v.momentum === undefined ? 0.9 : Number(v.momentum);
   if (!(momentum >= 0 && momentum < 1)) throw new UsageError(`--momentum must be in [0, 1), got '${v.momentum}'`);
@@ -227,7 +237,7 @@ export function parseEvalArgs(args: string[]): EvalArgs {
 export const HELP = `nn: train and evaluate neural networks
 
 Usage:
-  nn train mlp|lenet --data mnist|fashion-mnist [options]
+  nn train mlp|lenet|resnetN|plainN|vgg-small|googlenet-small --data mnist|fashion-mnist [options]
   nn train char-lstm --text FILE|DIR [options]
   nn eval DIR [--data mnist|fashion-mnist] [--batch B] [--text FILE]
   nn --help | --version
@@ -269,6 +279,15 @@ nn train mlp   trains a multi-layer perceptron (784-H-...-10) on inputs
 
 nn train lenet trains LeNet-5 (conv 5x5x6, pool, conv 5x5x16, pool, fc 120,
                fc 84, fc 10; 61,706 parameters) the same way.
+nn train resnet20 (resnet32, resnet56, ...: 6n + 2 layers) trains the CIFAR
+               ResNet of He et al. (16/32/64 channels, identity shortcuts,
+               option A) on the 28x28 images; plain20, plain56, ... the same
+               nets without shortcuts. --activation does not apply (ReLU).
+nn train vgg-small   VGG-11 with batch norm at 1/8 width (8 to 64 channels,
+               classifier 128-128) on the images padded to 32x32.
+nn train googlenet-small  GoogLeNet (paper flavour, batch norm) at 1/8 width,
+               without the auxiliary classifiers, on the images padded to
+               32x32.
 
 nn train char-lstm  trains a character-level LSTM language model
                (Embedding -> LSTM -> Linear) on a text (a file, or every file

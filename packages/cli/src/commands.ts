@@ -4,14 +4,14 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { channelStats, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalizeChannels, TensorDataset } from '@nn/data';
+import { type BatchTransform, channelStats, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalizeChannels, TensorDataset } from '@nn/data';
 import { loadSafetensors } from '@nn/io';
 import type { Module } from '@nn/layers-core';
-import { describeModel, lenet5, mlp } from '@nn/models';
+import { cifarResNet, describeModel, GoogLeNet, lenet5, mlp, plainNet, vgg } from '@nn/models';
 import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@nn/optim';
 import { manualSeed, NNError } from '@nn/tensor';
 import { evaluate, fit, plotHistory, saveCheckpoint, TerminateOnNaN } from '@nn/train';
-import { type EvalArgs, type TrainArgs, UsageError } from './args.js';
+import { type EvalArgs, type ImageArch, isImageArch, type TrainArgs, UsageError } from './args.js';
 import { evalCharLstm } from './char-lstm.js';
 import { prepareOutDir } from './out-dir.js';
 
@@ -21,7 +21,7 @@ function loadData(name: 'mnist' | 'fashion-mnist', dataDir?: string): ImageDatas
 
 /** The configuration stored with a checkpoint, enough to rebuild the model. */
 interface ModelConfig {
-  arch: 'mlp' | 'lenet';
+  arch: ImageArch;
   sizes: number[];
   activation: TrainArgs['activation'];
   data: TrainArgs['data'];
@@ -33,14 +33,31 @@ interface ModelConfig {
 
 /** Builds the model a configuration describes. */
 function build(config: ModelConfig): Module {
-  if (config.arch === 'lenet') return lenet5({ activation: config.activation });
-  return mlp(config.sizes, { activation: config.activation, dropout: config.dropout ?? 0 });
+  const arch = config.arch;
+  if (arch === 'lenet') return lenet5({ activation: config.activation });
+  if (arch === 'mlp') return mlp(config.sizes, { activation: config.activation, dropout: config.dropout ?? 0 });
+  if (arch === 'vgg-small') return vgg(11, { batchNorm: true, widthDivisor: 8, hidden: 128, poolSize: 1, inChannels: 1, classes: 10 });
+  if (arch === 'googlenet-small') return new GoogLeNet({ batchNorm: true, widthDivisor: 8, auxLogits: false, inChannels: 1, classes: 10 });
+  const depth = Number(arch.replace(/^(resnet|plain)/, ''));
+  return arch.startsWith('resnet') ? cifarResNet(depth, { inChannels: 1, classes: 10 }) : plainNet(depth, { inChannels: 1, classes: 10 });
 }
+
+/** Pixels of zero padding on each side of the 28x28 images: the VGG and GoogLeNet stems halve them five times and need 32x32. */
+const inputPadding = (arch: ImageArch) => (arch === 'vgg-small' || arch === 'googlenet-small' ? 2 : 0);
 
 /** A one-line description of a configuration. */
 function describe(config: ModelConfig): string {
   const extras = [config.activation, ...(config.dropout ? [`dropout ${config.dropout}`] : [])].join(', ');
-  return config.arch === 'lenet' ? `lenet5 (${extras})` : `mlp ${config.sizes.join('-')} (${extras})`;
+  if (config.arch === 'lenet') return `lenet5 (${extras})`;
+  if (config.arch === 'mlp') return `mlp ${config.sizes.join('-')} (${extras})`;
+  return config.arch;
+}
+
+/** The per-batch input transform: standardisation, and padding where the model needs 32x32. */
+function inputTransform(config: ModelConfig): BatchTransform {
+  const normalize = normalizeChannels([config.mean], [config.std]);
+  const p = inputPadding(config.arch);
+  return p === 0 ? normalize : (x, random) => normalize(x, random).pad([[0, 0], [0, 0], [p, p], [p, p]]);
 }
 
 /** `nn train`: trains, prints the final test accuracy, writes checkpoint and curves. Returns the test accuracy. */
@@ -62,7 +79,7 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
   const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
   const scheduler = args.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, args.epochs) : undefined;
   // Normalised batch by batch: a normalised copy of the whole set would double the memory the images take.
-  const normalizeInputs = normalizeChannels([config.mean], [config.std]);
+  const normalizeInputs = inputTransform(config);
   const trainLoader = new DataLoader(new TensorDataset(images, labels), { batchSize: args.batch, shuffle: true, seed: args.seed, transform: normalizeInputs });
   const testLoader = new DataLoader(new TensorDataset(data.test.images, data.test.labels), { batchSize: 500, transform: normalizeInputs });
   log(`nn train ${describe(config)} on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
@@ -88,12 +105,12 @@ export async function evalCheckpoint(args: EvalArgs, log: (line: string) => void
   const { tensors, metadata } = loadSafetensors(file);
   const config = JSON.parse(metadata['nn.config'] ?? 'null') as ModelConfig | { arch: 'char-lstm' } | null;
   if (config?.arch === 'char-lstm') return { bitsPerChar: evalCharLstm(args, config, tensors, log) };
-  if (config?.arch !== 'mlp' && config?.arch !== 'lenet') throw new UsageError(`${file} has no nn model configuration in its metadata`);
+  if (config === null || typeof config.arch !== 'string' || !isImageArch(config.arch)) throw new UsageError(`${file} has no nn model configuration in its metadata`);
   const model = build(config);
   model.loadStateDict(tensors);
   const dataName = args.data ?? config.data;
   const { test } = loadData(dataName, args.dataDir);
-  const loader = new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: args.batch, transform: normalizeChannels([config.mean], [config.std]) });
+  const loader = new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: args.batch, transform: inputTransform(config) });
   const result = evaluate(model, loader, { loss: 'crossEntropy', metrics: ['accuracy'] });
   log(`${args.dir}: ${describe(config)} on ${dataName} test (${test.images.shape[0]} samples): loss ${result.loss!.toFixed(4)}, accuracy ${(result.accuracy! * 100).toFixed(2)}%`);
   return result;

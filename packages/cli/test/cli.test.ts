@@ -24,7 +24,9 @@ describe('nn command', () => {
     expect(err[1]).toMatch(/Unknown option '--bogus'/);
     expect(await run(['fly'], () => {}, () => {})).toBe(2);
     expect(() => parseTrainArgs(['cnn', '--data', 'mnist'])).toThrow(UsageError);
-    expect(() => parseTrainArgs(['resnet', '--data', 'mnist'])).toThrow("nn train takes one model: mlp, lenet or char-lstm (nn train MODEL --data ...), got 'resnet'");
+    expect(() => parseTrainArgs(['resnet', '--data', 'mnist'])).toThrow("nn train takes one model: mlp, lenet, resnetN or plainN (N = 6n + 2: 20, 32, 56, ...), vgg-small, googlenet-small or char-lstm (nn train MODEL --data ...), got 'resnet'");
+    expect(() => parseTrainArgs(['resnet21', '--data', 'mnist'])).toThrow(UsageError);
+    expect(parseTrainArgs(['plain56', '--data', 'mnist']).arch).toBe('plain56');
     expect(() => parseTrainArgs(['mlp', '--data', 'mnist', '--lr', '-0.1'])).toThrow("--lr must be a positive number, got '-0.1'");
   });
 
@@ -85,6 +87,23 @@ describe('nn command', () => {
     expect(await run(['eval', join(dir, 'nothing')], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[0]).toMatch(/no model.safetensors in/);
   });
+});
+
+describe('nn train with the classification zoo', () => {
+  it('trains a CIFAR ResNet, a small VGG and a small GoogLeNet on MNIST; eval and loadModel rebuild each', async () => {
+    for (const arch of ['resnet8', 'vgg-small', 'googlenet-small']) {
+      const dir = mkdtempSync(join(tmpdir(), `nn-${arch}-`));
+      const out: string[] = [];
+      expect(await run(['train', arch, '--data', 'mnist', '--epochs', '1', '--train-size', '256', '--seed', '2', '--out', dir], (l) => out.push(l)), arch).toBe(0);
+      expect(out.some((l) => l.startsWith(`nn train ${arch} on mnist`)), out.join('\n')).toBe(true);
+      const line = out.find((l) => l.startsWith('final test accuracy'))!;
+      const accuracy = Number(/([\d.]+)%/.exec(line)![1]);
+      const evalOut: string[] = [];
+      expect(await run(['eval', dir], (l) => evalOut.push(l))).toBe(0);
+      expect(evalOut[1]).toContain(`accuracy ${accuracy.toFixed(2)}%`);
+      expect(loadModel(dir).constructor.name).toBe(arch === 'resnet8' ? 'CifarResNet' : arch === 'vgg-small' ? 'VGG' : 'GoogLeNet');
+    }
+  }, 120_000);
 });
 
 describe('nn --backend wasm', () => {

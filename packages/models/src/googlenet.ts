@@ -68,11 +68,12 @@ export class InceptionAux extends Module {
   fc2: Linear;
   dropout = new Dropout(0.7);
 
-  constructor(inC: number, classes: number, style: ConvStyle) {
+  constructor(inC: number, classes: number, style: ConvStyle, widthDivisor = 1) {
     super();
-    this.conv = new BasicConv2d(inC, 128, 1, {}, style);
-    this.fc1 = new Linear(2048, 1024);
-    this.fc2 = new Linear(1024, classes);
+    const c = 128 / widthDivisor, hidden = 1024 / widthDivisor;
+    this.conv = new BasicConv2d(inC, c, 1, {}, style);
+    this.fc1 = new Linear(16 * c, hidden);
+    this.fc2 = new Linear(hidden, classes);
   }
 
   forward(x: Tensor): Tensor {
@@ -95,6 +96,8 @@ export interface GoogLeNetOptions {
   inChannels?: number;
   /** Dropout before the classifier (default 0.4, the paper's; torchvision's is 0.2). */
   dropout?: number;
+  /** Divides every channel count (default 1; 8 gives a GoogLeNet small enough to train on 2 cores: all of the paper's counts are multiples of 8). */
+  widthDivisor?: number;
   /** Apply torchvision's input transform (ImageNet normalisation to its weights' convention); default: true for the torchvision flavour with 3 channels. */
   transformInput?: boolean;
 }
@@ -157,18 +160,20 @@ export class GoogLeNet extends Module {
     const flavour = options.flavour ?? 'paper';
     if (flavour !== 'paper' && flavour !== 'torchvision') throw new ValueError(`flavour must be 'paper' or 'torchvision', got ${String(flavour)}`, 'GoogLeNet');
     const tv = flavour === 'torchvision';
-    const { classes = 1000, auxLogits = true, batchNorm = tv, inChannels = 3, dropout = tv ? 0.2 : 0.4 } = options;
+    const { classes = 1000, auxLogits = true, batchNorm = tv, inChannels = 3, dropout = tv ? 0.2 : 0.4, widthDivisor = 1 } = options;
+    if (![1, 2, 4, 8].includes(widthDivisor)) throw new ValueError(`widthDivisor must be 1, 2, 4 or 8, got ${widthDivisor}`, 'GoogLeNet');
     const transformInput = options.transformInput ?? (tv && inChannels === 3);
-    this.options = { flavour, classes, auxLogits, batchNorm, inChannels, dropout, transformInput };
+    this.options = { flavour, classes, auxLogits, batchNorm, inChannels, dropout, widthDivisor, transformInput };
     const style = { batchNorm, fiveByFive: !tv };
-    this.conv1 = new BasicConv2d(inChannels, 64, 7, { stride: 2, padding: 3 }, style);
+    const w = (c: number) => c / widthDivisor;
+    this.conv1 = new BasicConv2d(inChannels, w(64), 7, { stride: 2, padding: 3 }, style);
     // The paper normalises after the first pooling and after conv3 (its Figure 3); torchvision drops both.
     this.lrn1 = tv ? new Identity() : new LocalResponseNorm(5, 1e-4, 0.75, 1);
-    this.conv2 = new BasicConv2d(64, 64, 1, {}, style);
-    this.conv3 = new BasicConv2d(64, 192, 3, { padding: 1 }, style);
+    this.conv2 = new BasicConv2d(w(64), w(64), 1, {}, style);
+    this.conv3 = new BasicConv2d(w(64), w(192), 3, { padding: 1 }, style);
     this.lrn2 = tv ? new Identity() : new LocalResponseNorm(5, 1e-4, 0.75, 1);
     const make = (name: keyof typeof INCEPTIONS) => {
-      const [i, a, b, c, d, e, f] = INCEPTIONS[name];
+      const [i, a, b, c, d, e, f] = INCEPTIONS[name].map(w) as [number, number, number, number, number, number, number];
       return new Inception(i, a, b, c, d, e, f, style);
     };
     this.inception3a = make('inception3a');
@@ -180,10 +185,10 @@ export class GoogLeNet extends Module {
     this.inception4e = make('inception4e');
     this.inception5a = make('inception5a');
     this.inception5b = make('inception5b');
-    this.aux1 = auxLogits ? new InceptionAux(512, classes, style) : null;
-    this.aux2 = auxLogits ? new InceptionAux(528, classes, style) : null;
+    this.aux1 = auxLogits ? new InceptionAux(w(512), classes, style, widthDivisor) : null;
+    this.aux2 = auxLogits ? new InceptionAux(w(528), classes, style, widthDivisor) : null;
     this.dropout = new Dropout(dropout);
-    this.fc = new Linear(1024, classes);
+    this.fc = new Linear(w(1024), classes);
   }
 
   forward(x: Tensor): Tensor {
