@@ -159,7 +159,14 @@ describe('batch normalisation', () => {
     bn.eval();
     const y = bn.forward(tensor([[3, 2], [1, -1]]));
     values(y).forEach((v, i) => expect(v).toBeCloseTo([1, 1, 0, 0][i]!, 4));
-    expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'runningMean', 'runningVar']);
+    // PyTorch's five entries (num_batches_tracked is counted in training only)
+    expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'runningMean', 'runningVar', 'numBatchesTracked']);
+    expect(bn.numBatchesTracked!.item()).toBe(0);
+    bn.train().forward(tensor([[3, 2], [1, -1]]));
+    expect(bn.numBatchesTracked!.item()).toBe(1);
+    // a state dict from before the counter existed still loads
+    const { numBatchesTracked: _, ...older } = bn.stateDict();
+    new C.BatchNorm1d(2).loadStateDict(older);
   });
 
   it('gradients check in training mode', () => {
