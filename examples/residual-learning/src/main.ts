@@ -47,8 +47,8 @@ const normalize = normalizeChannels(stats.mean, stats.std);
 
 /** ‖∂E/∂W‖ for every convolution, in order of depth (the stem is layer 1). */
 function gradientNorms(model: CifarResNet): number[] {
-  const x = normalize(images.slice([0], [128]), Math.random);
-  const y = labels.slice([0], [128]);
+  const x = normalize(images.slice([0], [32]), Math.random);
+  const y = labels.slice([0], [32]);
   model.train();
   tidy(() => crossEntropy(model.call(x), y).backward());
   const convs = model.namedParameters().filter(([name, p]) => name.endsWith('weight') && p.rank === 4);
@@ -69,10 +69,10 @@ await plotSeries(
     { name: `ResNet-${deep}`, values: residualNorms, x: layers },
   ],
   join(out, 'gradient-flow.svg'),
-  { title: `‖∂E/∂W‖ per convolution at initialisation (one batch of 128 ${dataName} images)`, xLabel: 'layer (1 = first convolution)', yLabel: '‖∂E/∂W‖ (log)', logY: true, width: 560 },
+  { title: `‖∂E/∂W‖ per convolution at initialisation (one batch of 32 ${dataName} images)`, xLabel: 'layer (1 = first convolution)', yLabel: '‖∂E/∂W‖ (log)', logY: true, width: 560 },
 );
 const firstLayerRatio = residualNorms[0]! / plainNorms[0]!;
-console.log(`gradient at the first layer: ResNet-${deep} ${residualNorms[0]!.toExponential(3)}, plain-${deep} ${plainNorms[0]!.toExponential(3)} (ratio ${firstLayerRatio.toFixed(1)})`);
+console.log(`gradient at the first layer: ResNet-${deep} ${residualNorms[0]!.toExponential(3)}, plain-${deep} ${plainNorms[0]!.toExponential(3)} (ResNet / plain: ${firstLayerRatio.toPrecision(3)})`);
 console.log(`gradient at the last convolution: ResNet-${deep} ${residualNorms.at(-1)!.toExponential(3)}, plain-${deep} ${plainNorms.at(-1)!.toExponential(3)}`);
 
 // --------------------------------------------------------- 2. degradation

@@ -15,7 +15,7 @@ import { type GlobalArgs, HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs
 import { trainCharLstm } from './char-lstm.js';
 import { evalCheckpoint, train } from './commands.js';
 
-export { HELP, parseTrainArgs, parseEvalArgs, splitGlobalArgs, UsageError, type TrainArgs, type EvalArgs, type GlobalArgs } from './args.js';
+export { HELP, parseTrainArgs, parseEvalArgs, splitGlobalArgs, UsageError, type TrainArgs, type EvalArgs, type GlobalArgs, type ImageArch, isImageArch } from './args.js';
 export { train, evalCheckpoint } from './commands.js';
 export { trainCharLstm, type CharLstmArgs } from './char-lstm.js';
 export { parseCharLstmArgs } from './args.js';

@@ -13,8 +13,8 @@ import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, LocalResponseNorm, MaxPool2d } 
 import { Dropout, Identity, Linear, Module, Sequential } from '@nn/layers-core';
 import { concat, fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
 
-/** How the convolutions are built: with batch norm (torchvision: eps 1e-3) or with a bias (the paper). */
-interface ConvStyle {
+/** How GoogLeNet's convolutions are built: with batch norm (torchvision: eps 1e-3) or with a bias (the paper). */
+export interface ConvStyle {
   readonly batchNorm: boolean;
 }
 

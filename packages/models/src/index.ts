@@ -16,6 +16,6 @@ export { CharLSTM, type CharLSTMOptions } from './char-lm.js';
 export { SequenceClassifier, type SequenceClassifierOptions } from './sequence-classifier.js';
 export { ResNet, BasicBlock, Bottleneck, CifarResNet, CifarBlock, resnet18, resnet34, resnet50, resnet101, resnet152, cifarResNet, plainNet, RESNET_DEPTHS, type ResNetOptions, type CifarResNetOptions } from './resnet.js';
 export { VGG, vgg, VGG_CONFIGS, type VggOptions } from './vgg.js';
-export { GoogLeNet, Inception, InceptionAux, BasicConv2d, type GoogLeNetOptions, type GoogLeNetOutputs } from './googlenet.js';
+export { GoogLeNet, Inception, InceptionAux, BasicConv2d, type ConvStyle, type GoogLeNetOptions, type GoogLeNetOutputs } from './googlenet.js';
 export { saveModel, loadModel, serializeModel, parseModel, describeModel, MODEL_FILE, ARCHITECTURE_KEY } from './saved-model/save-model.js';
 export { registerModule, ModelFormatError, type ModuleSpec, type SpecValue } from './saved-model/module-spec.js';
