@@ -18,32 +18,22 @@ import * as nn from '@nn/tensor';
 import { setThreads, wasmPlugin } from '@nn/backend-wasm';
 import * as tf from '@tensorflow/tfjs';
 import { tfResNet20 } from './tf-models.mjs';
-import { printTable } from './timing.mjs';
+import { minTime, printTable } from './timing.mjs';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 2 : 5;
 
-function bestMs(fn, warmup = 2) {
-  for (let i = 0; i < warmup; i++) fn();
-  let best = Infinity;
-  for (let r = 0; r < runs; r++) {
-    const t0 = performance.now();
-    fn();
-    best = Math.min(best, performance.now() - t0);
-  }
-  return best;
-}
 
 function resnet20Step() {
   nn.manualSeed(0);
   const model = cifarResNet(20, { inChannels: 1 });
   const opt = new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
   const x = nn.keep(nn.randn([64, 1, 28, 28])), y = nn.keep(nn.randint(0, 10, [64]));
-  const ms = bestMs(() => {
+  const ms = minTime(() => {
     nn.tidy(() => crossEntropy(model.call(x), y).backward());
     opt.step();
     opt.zeroGrad();
-  });
+  }, { runs });
   return 64 / (ms / 1000);
 }
 
@@ -51,7 +41,7 @@ function resnet18Inference() {
   nn.manualSeed(0);
   const model = resnet18().eval();
   const x = nn.keep(nn.randn([1, 3, 224, 224]));
-  return bestMs(() => noGrad(() => nn.tidy(() => model.call(x).dataSync())), 1);
+  return minTime(() => noGrad(() => nn.tidy(() => model.call(x).dataSync())), { runs, warmup: 1 });
 }
 
 nn.use(wasmPlugin);

@@ -50,7 +50,6 @@ export class Engine {
   private readonly scopes: Scope[] = [];
   private readonly perBackend = new Map<string, { tensors: number; bytes: number }>();
   private readonly warned = new Set<string>();
-  private readonly hostReadable = new Map<Backend, boolean>();
   private noRecordDepth = 0;
   private readonly finalizer = new FinalizationRegistry<DataRef>((ref) => {
     this.count(ref.backend.name, -1, 0);
@@ -293,9 +292,7 @@ export class Engine {
 
   /** True when the backend's data can be read in place by cpu kernels ({@link BackendDef.hostAddressable}). */
   private hostAddressable(backend: Backend): boolean {
-    let v = this.hostReadable.get(backend);
-    if (v === undefined) this.hostReadable.set(backend, (v = this.registry.backendDef(backend.name)?.hostAddressable === true));
-    return v;
+    return this.registry.backendDef(backend.name)?.hostAddressable === true;
   }
 
   /** Runs `fn` without recording ops for autograd. */

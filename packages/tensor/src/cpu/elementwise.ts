@@ -5,7 +5,7 @@
  * @module
  */
 import { allocArray, convertArray, type DType, type TypedArray } from '../dtype.js';
-import { type BinaryOp, elementwiseComposites, elementwiseOps, type UnaryCompositeOp, type UnaryOp } from '../ops/elementwise.js';
+import { type BinaryOp, elementwiseOps, type UnaryCompositeOp, type UnaryOp, unaryHandle } from '../ops/elementwise.js';
 import { layoutOps } from '../ops/layout.js';
 import type { KernelDef } from '../registry.js';
 import { cpuKernel } from './backend.js';
@@ -61,9 +61,6 @@ const binaryRows: Record<BinaryOp, BinaryRow> = {
   logicalAnd: (o, oi, a, ai, as, b, bi, bs, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] && b[bi] ? 1 : 0; },
   logicalOr: (o, oi, a, ai, as, b, bi, bs, n) => { for (let k = 0; k < n; k++, ai += as, bi += bs) o[oi + k] = a[ai] || b[bi] ? 1 : 0; },
 };
-
-/** The handle of a unary op, primitive or composite. */
-const unaryHandle = (op: UnaryOp | UnaryCompositeOp) => (op in elementwiseOps ? elementwiseOps[op as UnaryOp] : elementwiseComposites[op as UnaryCompositeOp]);
 
 function outArray(dtype: DType, shape: readonly number[]): TypedArray {
   return allocArray(dtype, sizeOf(shape));

@@ -128,10 +128,11 @@ export const elementwiseComposites = {
 export const elementwiseOpDefs: OpDef[] = [...Object.values(elementwiseOps), ...Object.values(elementwiseComposites)];
 
 type UnaryName = UnaryOp | UnaryCompositeOp;
-const handle = (op: UnaryName) => (elementwiseOps as Record<string, OpHandle>)[op] ?? elementwiseComposites[op as UnaryCompositeOp];
-const unary = (op: UnaryName) => (x: Tensor) => handle(op).run1([x]);
-const floatUnary = (op: UnaryName) => (x: Tensor) => handle(op).run1([toFloat(tensorArg(x, op))]);
-const numericUnary = (op: UnaryName) => (x: Tensor) => handle(op).run1([tensorArg(x, op).dtype === 'bool' ? castTo(x, 'int32') : x]);
+/** The handle of a unary op by name, primitive or composite (the front-ends and the cpu kernels look them up this way). */
+export const unaryHandle = (op: UnaryOp | UnaryCompositeOp): OpHandle => (op in elementwiseOps ? elementwiseOps[op as UnaryOp] : elementwiseComposites[op as UnaryCompositeOp]);
+const unary = (op: UnaryName) => (x: Tensor) => unaryHandle(op).run1([x]);
+const floatUnary = (op: UnaryName) => (x: Tensor) => unaryHandle(op).run1([toFloat(tensorArg(x, op))]);
+const numericUnary = (op: UnaryName) => (x: Tensor) => unaryHandle(op).run1([tensorArg(x, op).dtype === 'bool' ? castTo(x, 'int32') : x]);
 const arithmetic = (op: ArithmeticOp) => (a: TensorLike, b: TensorLike) => {
   let [x, y] = promotePair(a, b, op);
   if (x.dtype === 'bool') [x, y] = [castTo(x, 'int32'), castTo(y, 'int32')];
