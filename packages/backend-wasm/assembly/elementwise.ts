@@ -113,7 +113,7 @@ export function unary(op: i32, x: usize, o: usize, n: i32, p: f32): void {
   }
 }
 
-export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, POW = 6;
+export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, POW = 6, RELU_GRAD = 7;
 
 // @ts-ignore: decorator
 @inline function binaryVec(op: i32, a: v128, b: v128): v128 {
@@ -123,6 +123,8 @@ export const ADD = 0, SUB = 1, MUL = 2, DIV = 3, MAX = 4, MIN = 5, POW = 6;
     case MUL: return f32x4.mul(a, b);
     case DIV: return f32x4.div(a, b);
     case MAX: return f32x4.max(a, b);
+    // a where b > 0, else 0 (relu's gradient: a = dy, b = x)
+    case RELU_GRAD: return v128.and(a, f32x4.gt(b, f32x4.splat(0)));
     default: return f32x4.min(a, b);
   }
 }
@@ -135,6 +137,7 @@ function binaryScalar(op: i32, a: f32, b: f32): f32 {
     case DIV: return a / b;
     case MAX: return a > b || a != a ? a : b;
     case MIN: return a < b || a != a ? a : b;
+    case RELU_GRAD: return b > 0 ? a : 0;
     default: return <f32>Math.pow(<f64>a, <f64>b);
   }
 }
@@ -175,6 +178,7 @@ export function binary(op: i32, a: usize, as: i32, b: usize, bs: i32, o: usize, 
     case DIV: k = binaryLoop(DIV, a, as, b, bs, o, n); break;
     case MAX: k = binaryLoop(MAX, a, as, b, bs, o, n); break;
     case MIN: k = binaryLoop(MIN, a, as, b, bs, o, n); break;
+    case RELU_GRAD: k = binaryLoop(RELU_GRAD, a, as, b, bs, o, n); break;
   }
   for (; k < n; k++) {
     const x = load<f32>(a + (<usize>(k * as) << 2));

@@ -17,3 +17,4 @@ export function heapBase(): usize {
 }
 export { maxPool2d, maxUnpool2d } from './pool';
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from './recurrent';
+export { batchNormForward, batchNormBackward } from './batch-norm';

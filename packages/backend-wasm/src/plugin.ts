@@ -8,13 +8,14 @@ import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
+import { normKernels } from './kernels/norm.js';
 import { poolKernels } from './kernels/pool.js';
 import { recurrentKernels } from './kernels/recurrent.js';
 import { reduceKernels } from './kernels/reduce.js';
 import { softmaxKernels } from './kernels/softmax.js';
 
 /** Kernels compiled to SIMD WebAssembly (float32; other dtypes of these ops run the cpu kernel over wasm memory). */
-const nativeKernels: KernelDef[] = [...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...layoutKernels, ...softmaxKernels, ...convKernels, ...poolKernels, ...recurrentKernels];
+const nativeKernels: KernelDef[] = [...elementwiseKernels, ...reduceKernels, ...matmulKernels, ...layoutKernels, ...softmaxKernels, ...convKernels, ...poolKernels, ...normKernels, ...recurrentKernels];
 
 /**
  * How the wasm backend runs each op it has a kernel for: `simd` (compiled

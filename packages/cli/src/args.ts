@@ -36,6 +36,10 @@ export interface TrainArgs {
   trainSize: number | undefined;
   schedule: 'none' | 'cosine';
   dropout: number;
+  /** L2 penalty on the weights (the optimizers' `weightDecay`). */
+  weightDecay: number;
+  /** Training-set augmentation: none, or a random crop of the image zero-padded by 2 pixels and a random horizontal flip. */
+  augment: 'none' | 'crop-flip';
   /** Warnings about options given that this model or optimizer does not use. */
   ignored: string[];
 }
@@ -110,6 +114,13 @@ function dropoutRate(value: string | undefined): number {
   return p;
 }
 
+function weightDecayOf(value: string | undefined): number {
+  if (value === undefined) return 0;
+  const w = Number(value);
+  if (!(w >= 0 && Number.isFinite(w))) throw new UsageError(`--weight-decay must be a non-negative number, got '${value}'`);
+  return w;
+}
+
 /** Parses the arguments after `nn train`. */
 export function parseTrainArgs(args: string[]): TrainArgs {
   const { values, positionals } = parse(args, {
@@ -127,6 +138,8 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     'train-size': { type: 'string' },
     schedule: { type: 'string' },
     dropout: { type: 'string' },
+    'weight-decay': { type: 'string' },
+    augment: { type: 'string' },
   });
   const v = values as Record<string, string | undefined>;
   if (positionals.length !== 1 || !isImageArch(positionals[0]!)) {
@@ -157,6 +170,8 @@ export function parseTrainArgs(args: string[]): TrainArgs {
     trainSize: v['train-size'] === undefined ? undefined : number('train-size', v['train-size'], 0, true),
     schedule: oneOf('schedule', v.schedule, ['none', 'cosine'] as const, 'none'),
     dropout: dropoutRate(v.dropout),
+    weightDecay: weightDecayOf(v['weight-decay']),
+    augment: oneOf('augment', v.augment, ['none', 'crop-flip'] as const, 'none'),
     ignored,
   };
 }
@@ -273,6 +288,10 @@ nn train mlp   trains a multi-layer perceptron (784-H-...-10) on inputs
   --activation NAME  relu (default), sigmoid or tanh
   --dropout P        mlp: dropout after each hidden layer (default 0)
   --schedule NAME    learning-rate schedule: none (default) or cosine
+  --weight-decay X   L2 penalty on the parameters (default 0)
+  --augment NAME     none (default) or crop-flip: each training image
+                     randomly cropped from it zero-padded by 2 pixels, and
+                     flipped left-right with probability 1/2
   --train-size N     train on the first N samples only
   --seed S           random seed (default 1): same seed, same run
   --out DIR          output directory (default runs/latest)

@@ -4,7 +4,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type BatchTransform, channelStats, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalizeChannels, TensorDataset } from '@nn/data';
+import { type BatchTransform, channelStats, compose, DataLoader, type ImageDataset, loadFashionMnist, loadMnist, normalizeChannels, randomCrop, randomHorizontalFlip, TensorDataset } from '@nn/data';
 import { loadSafetensors } from '@nn/io';
 import type { Module } from '@nn/layers-core';
 import { cifarResNet, describeModel, GoogLeNet, lenet5, mlp, plainNet, vgg } from '@nn/models';
@@ -76,13 +76,16 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
   const stats = channelStats(images);
   const config: ModelConfig = { arch: args.arch, sizes: args.arch === 'mlp' ? [784, ...args.hidden, 10] : [], activation: args.activation, data: args.data, dropout: args.dropout, mean: stats.mean[0]!, std: stats.std[0]! };
   const model = build(config);
-  const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum });
+  const { weightDecay } = args;
+  const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr, weightDecay }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum, weightDecay });
   const scheduler = args.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, args.epochs) : undefined;
   // Normalised batch by batch: a normalised copy of the whole set would double the memory the images take.
   const normalizeInputs = inputTransform(config);
-  const trainLoader = new DataLoader(new TensorDataset(images, labels), { batchSize: args.batch, shuffle: true, seed: args.seed, transform: normalizeInputs });
+  // augmentation works on the raw images (zero is the background), before standardisation
+  const trainTransform = args.augment === 'crop-flip' ? compose(randomCrop(28, { padding: 2 }), randomHorizontalFlip(), normalizeInputs) : normalizeInputs;
+  const trainLoader = new DataLoader(new TensorDataset(images, labels), { batchSize: args.batch, shuffle: true, seed: args.seed, transform: trainTransform });
   const testLoader = new DataLoader(new TensorDataset(data.test.images, data.test.labels), { batchSize: 500, transform: normalizeInputs });
-  log(`nn train ${describe(config)} on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
+  log(`nn train ${describe(config)} on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}${weightDecay ? `, weight decay ${weightDecay}` : ''}${args.augment !== 'none' ? `, augment ${args.augment}` : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
   const guard = new TerminateOnNaN();
   const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy', validation: testLoader, callbacks: [guard] });
   const accuracy = history.last!.valAccuracy!;

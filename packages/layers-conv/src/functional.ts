@@ -4,7 +4,7 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { applyActivation, checkFusedActivation, convOps, poolOps, fmtShape, type FusedActivation, rand, ShapeError, tensor, type Tensor, ValueError } from '@nn/tensor';
+import { applyActivation, checkFusedActivation, convOps, fmtShape, type FusedActivation, normOps, ones, poolOps, rand, ShapeError, tensor, type Tensor, ValueError, zeros } from '@nn/tensor';
 import { checkRank4, type Padding, type Pair, pair, resolvePadding } from './geometry.js';
 import { ensureConvPlugin } from './plugin.js';
 
@@ -252,28 +252,27 @@ export function batchNorm(
   for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
     if (t && (t.rank !== 1 || t.shape[0] !== C)) throw new ShapeError(`${name} ${fmtShape(t.shape)} must have one entry per channel (${C}) of input ${fmtShape(x.shape)}`, 'batchNorm');
   }
-  const axes = x.shape.map((_, i) => i).filter((i) => i !== 1);
   const perChannel = (t: Tensor) => t.reshape(x.shape.map((d, i) => (i === 1 ? d : 1)));
-  let mean: Tensor, variance: Tensor;
   if (training || !runningMean || !runningVar) {
-    mean = x.mean(axes, true);
-    variance = x.sub(mean).square().mean(axes, true);
+    ensureConvPlugin();
     const count = x.size / C;
+    if (training && runningMean && runningVar && count < 2) throw new ValueError(`needs more than one value per channel in training, got input ${fmtShape(x.shape)}`, 'batchNorm');
+    // the batch-norm op: statistics and output in one pass per channel (affine-free norms pass 1 and 0)
+    const [y, mean, variance] = normOps.batchNorm.run([x, weight ?? ones([C], x.dtype), bias ?? zeros([C], x.dtype)], { eps });
     if (training && runningMean && runningVar) {
-      if (count < 2) throw new ValueError(`needs more than one value per channel in training, got input ${fmtShape(x.shape)}`, 'batchNorm');
       noGrad(() => {
-        runningMean.assign(runningMean.mul(1 - momentum).add(mean.reshape([C]).mul(momentum)));
-        runningVar.assign(runningVar.mul(1 - momentum).add(variance.reshape([C]).mul((momentum * count) / (count - 1))));
+        runningMean.assign(runningMean.mul(1 - momentum).add(mean!.mul(momentum)));
+        runningVar.assign(runningVar.mul(1 - momentum).add(variance!.mul((momentum * count) / (count - 1))));
       });
     }
-  } else {
-    mean = perChannel(runningMean);
-    variance = perChannel(runningVar);
+    return y!;
   }
-  let y = x.sub(mean).div(variance.add(eps).sqrt());
-  if (weight) y = y.mul(perChannel(weight));
-  if (bias) y = y.add(perChannel(bias));
-  return y;
+  // evaluation: one scale and one shift per channel, from the running statistics
+  let scale = runningVar.add(eps).rsqrt();
+  if (weight) scale = scale.mul(weight);
+  let shift = runningMean.mul(scale).neg();
+  if (bias) shift = shift.add(bias);
+  return x.mul(perChannel(scale)).add(perChannel(shift));
 }
 
 /** Channel dropout: zeroes whole channels with probability p in training (scaling the rest by 1/(1−p)). */

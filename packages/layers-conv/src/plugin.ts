@@ -5,11 +5,12 @@
  * @module
  */
 import { getRegistry, type Plugin, REGISTRY_API_VERSION } from '@nn/tensor';
+import { batchNormGradients, batchNormKernels } from './batch-norm-ops.js';
 import { convGradients, convKernels } from './conv-ops.js';
 import { lrnOp } from './lrn.js';
 import { poolGradients, poolKernels } from './pool-ops.js';
 
-/** cpu kernels and gradients of the convolution, pooling and unpooling ops, and the local response normalisation op. */
+/** cpu kernels and gradients of the convolution, pooling, unpooling and batch-norm ops, and the local response normalisation op. */
 export const convPlugin: Plugin = {
   name: '@nn/layers-conv',
   apiVersion: REGISTRY_API_VERSION,
@@ -17,8 +18,8 @@ export const convPlugin: Plugin = {
     // a getter: lrn.ts and this module import each other
     return [lrnOp];
   },
-  kernels: [...convKernels, ...poolKernels],
-  gradients: [...convGradients, ...poolGradients],
+  kernels: [...convKernels, ...poolKernels, ...batchNormKernels],
+  gradients: [...convGradients, ...poolGradients, ...batchNormGradients],
 };
 
 /** Registers the plugin into the current registry (once); the front-ends call it. */

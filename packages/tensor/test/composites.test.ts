@@ -18,12 +18,23 @@ describe('the elementwise composites', () => {
     it(`equal the fused kernels in ${dtype}, extremes included`, () => {
       const x = tensor(values, undefined, dtype);
       for (const [name, op] of Object.entries(elementwiseComposites)) {
+        if (name === 'reluBackward') continue;
         const input = name === 'rsqrt' ? x.abs().add(1e-3) : x;
         // The composite as a backend without a kernel runs it, next to the cpu kernel.
         close(op.composite([input], {})[0]!, op.run1([input]), name === 'tanh' ? 4 * tol : tol);
       }
     });
   }
+
+  it(`reluBackward's kernel passes dy where x > 0 and zero elsewhere, as its composite`, () => {
+    for (const dtype of ['float32', 'float64'] as DType[]) {
+      const x = tensor(values, undefined, dtype), dy = tensor(values.map((v, i) => i - v), undefined, dtype);
+      const got = elementwiseComposites.reluBackward.run1([dy, x]);
+      close(got, elementwiseComposites.reluBackward.composite([dy, x], {})[0]!, 0);
+      expect(got.toArray()).toEqual(tensor(values.map((v, i) => (v > 0 ? i - v : 0)), undefined, dtype).toArray());
+    }
+    expect(() => elementwiseComposites.reluBackward.run1([tensor([1, 2]), tensor([1, 2, 3])])).toThrow('reluBackward: dy [2] and x [3] must have the same shape');
+  });
 
   it('relu keeps integer dtypes', () => {
     const y = elementwiseComposites.relu.composite([tensor([-2, 0, 3], undefined, 'int32')], {})[0]!;

@@ -2,7 +2,7 @@
  * Gradients of the elementwise primitives.
  * @module
  */
-import { cast, type CoreOps, type Tensor, where, zerosLike } from '@nn/tensor';
+import { cast, type CoreOps, elementwiseComposites, type Tensor, where, zerosLike } from '@nn/tensor';
 import type { RulesFor } from '@nn/tensor/kernel';
 import type { Rule } from './rule.js';
 import { sumTo } from './sum-to.js';
@@ -10,7 +10,7 @@ import { sumTo } from './sum-to.js';
 /** Names of the differentiable elementwise primitives. */
 export type ElementwiseGradOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu'
+  | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'sin' | 'cos' | 'tanh' | 'sigmoid' | 'relu' | 'reluBackward'
   | 'floor' | 'ceil' | 'round' | 'where';
 
 /** A rule for ops whose gradient is zero almost everywhere (step functions). */
@@ -54,6 +54,8 @@ export const elementwiseRules: RulesFor<CoreOps, ElementwiseGradOp> = {
   cos: ([dy], { inputs: [x] }) => [dy!.mul(x!.sin()).neg()],
   tanh: ([dy], { outputs: [y] }) => [dy!.mul(y!.mul(y!).neg().add(1))],
   sigmoid: ([dy], { outputs: [y] }) => [dy!.mul(y!.mul(y!.neg().add(1)))],
-  relu: ([dy], { inputs: [x] }) => [dy!.mul(x!.gt(0).cast(dy!.dtype))],
+  relu: ([dy], { inputs: [x] }) => [elementwiseComposites.reluBackward.run1([dy!, x!])],
+  // linear in dy with the same mask; the mask's derivative in x is zero almost everywhere
+  reluBackward: ([ddx], { inputs: [, x] }) => [elementwiseComposites.reluBackward.run1([ddx!, x!]), zerosLike(x!)],
   where: ([dy], { inputs: [c, a, b] }) => [null, sumTo(where(c!, dy!, 0), a!.shape), sumTo(where(c!, 0, dy!), b!.shape)],
 };

@@ -4,7 +4,7 @@
  * plan, one wasm call per row. Other dtypes run the cpu kernel over wasm memory.
  * @module
  */
-import { activationOps, type Attrs, type BinaryOp, elementwiseComposites, elementwiseOps, type FusedActivation, type KernelDef, sizeOf, type TensorInfo, type UnaryCompositeOp, type UnaryOp } from '@nn/tensor';
+import { activationOps, type Attrs, type BinaryOp, elementwiseComposites, elementwiseOps, type FusedActivation, type KernelDef, type OpHandle, sizeOf, type TensorInfo, type UnaryCompositeOp, type UnaryOp } from '@nn/tensor';
 import { forEachRow, rowPlan } from '@nn/tensor/kernel';
 import { splitRange, type WasmData } from '../backend.js';
 import { FLOAT32, wasmKernel } from './wasm-kernel.js';
@@ -23,6 +23,8 @@ const ACTIVATIONS: Record<string, (attrs: Record<string, unknown>) => [number, n
   gelu: (a) => [a.approximate ? 13 : 14, 0],
 };
 const ARITHMETIC: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, pow: 6 };
+/** The binary code of reluBackward (dy where x > 0). */
+const RELU_GRAD = 7;
 const COMPARE: Partial<Record<BinaryOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 
 const ptrOf = (t: TensorInfo<WasmData>) => t.data.ptr;
@@ -56,8 +58,8 @@ function unaryKernel(op: keyof typeof UNARY_HANDLES, codeOf: (attrs: Record<stri
   }, { dtypes: FLOAT32 });
 }
 
-function binaryKernel(op: BinaryOp, code: number, compare: boolean): KernelDef {
-  return wasmKernel(elementwiseOps[op], (inputs, _attrs, ctx) => {
+function binaryKernel(op: OpHandle, code: number, compare: boolean): KernelDef {
+  return wasmKernel(op, (inputs, _attrs, ctx) => {
     const [a, b] = inputs;
     const be = ctx.backend;
     const out = ctx.outputs[0]!;
@@ -85,6 +87,7 @@ function binaryKernel(op: BinaryOp, code: number, compare: boolean): KernelDef {
 export const elementwiseKernels: KernelDef[] = [
   ...Object.entries(UNARY).map(([op, code]) => unaryKernel(op as keyof typeof UNARY_HANDLES, () => [code, 0])),
   ...Object.entries(ACTIVATIONS).map(([op, codeOf]) => unaryKernel(op as keyof typeof UNARY_HANDLES, codeOf)),
-  ...Object.entries(ARITHMETIC).map(([op, code]) => binaryKernel(op as BinaryOp, code, false)),
-  ...Object.entries(COMPARE).map(([op, code]) => binaryKernel(op as BinaryOp, code, true)),
+  ...Object.entries(ARITHMETIC).map(([op, code]) => binaryKernel(elementwiseOps[op as BinaryOp], code, false)),
+  ...Object.entries(COMPARE).map(([op, code]) => binaryKernel(elementwiseOps[op as BinaryOp], code, true)),
+  binaryKernel(elementwiseComposites.reluBackward, RELU_GRAD, false),
 ];

@@ -5,7 +5,7 @@
  * @module
  */
 import { allocArray, convertArray, type DType, type TypedArray } from '../dtype.js';
-import { type BinaryOp, elementwiseOps, type UnaryCompositeOp, type UnaryOp, unaryHandle } from '../ops/elementwise.js';
+import { type BinaryOp, elementwiseComposites, elementwiseOps, type UnaryCompositeOp, type UnaryOp, unaryHandle } from '../ops/elementwise.js';
 import { layoutOps } from '../ops/layout.js';
 import type { KernelDef } from '../registry.js';
 import { cpuKernel } from './backend.js';
@@ -105,6 +105,13 @@ const whereKernel = (): KernelDef => cpuKernel(elementwiseOps.where, ([c, a, b],
     return [o];
 });
 
+const reluBackwardKernel = (): KernelDef => cpuKernel(elementwiseComposites.reluBackward, ([dy, x], _attrs, { outputs }) => {
+  const o = outArray(outputs[0]!.dtype, outputs[0]!.shape);
+  const g = dy!.data, xv = x!.data;
+  for (let i = 0; i < o.length; i++) o[i] = xv[i]! > 0 ? g[i]! : 0;
+  return [o];
+});
+
 const castKernel = (): KernelDef => cpuKernel(layoutOps.cast, ([x], { dtype }) => [convertArray(x!.data, dtype)]);
 
 const cloneKernel = (): KernelDef => cpuKernel(layoutOps.clone, ([x]) => [x!.data.slice()]);
@@ -115,6 +122,7 @@ export function elementwiseKernels(): KernelDef[] {
     ...(Object.keys(unaryLoops) as (UnaryOp | UnaryCompositeOp)[]).map(unaryKernel),
     ...(Object.keys(binaryRows) as BinaryOp[]).map(binaryKernel),
     whereKernel(),
+    reluBackwardKernel(),
     castKernel(),
     cloneKernel(),
   ];

@@ -5,7 +5,7 @@
  */
 import type { TensorMeta } from '../backend.js';
 import { type DType, isFloat } from '../dtype.js';
-import { DTypeError, fmtShape } from '../errors.js';
+import { DTypeError, fmtShape, ShapeError } from '../errors.js';
 import { catalogOf, defineOp, type OpHandle } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import { broadcastShapes } from '../shape.js';
@@ -122,6 +122,26 @@ export const elementwiseComposites = {
     },
   }),
   rsqrt: defineOp({ name: 'rsqrt', inputs: ['x'], infer: unaryInfer('rsqrt', 'float'), composite: ([x]) => [elementwiseOps.div.run1([scalarOf(1, x!.dtype), elementwiseOps.sqrt.run1([x!])])] }),
+  /**
+   * The gradient of relu: dy where x > 0, else 0 (PyTorch's
+   * `threshold_backward`), one pass instead of a compare, a cast and a product.
+   */
+  reluBackward: defineOp({
+    name: 'reluBackward',
+    inputs: ['dy', 'x'],
+    infer([dy, x]) {
+      checkDType('reluBackward', 'dy', dy!, isFloat, 'float32 or float64');
+      if (dy!.dtype !== x!.dtype) throw new DTypeError(`dy is ${dy!.dtype} but x is ${x!.dtype}`, 'reluBackward');
+      if (dy!.shape.length !== x!.shape.length || dy!.shape.some((d, i) => d !== x!.shape[i])) {
+        throw new ShapeError(`dy ${fmtShape(dy!.shape)} and x ${fmtShape(x!.shape)} must have the same shape`, 'reluBackward');
+      }
+      return [{ shape: x!.shape, dtype: x!.dtype }];
+    },
+    composite: ([dy, x]) => {
+      const zero = scalarOf(0, x!.dtype);
+      return [elementwiseOps.where.run1([elementwiseOps.gt.run1([x!, zero]), dy!, zero])];
+    },
+  }),
 };
 
 /** Descriptors of every elementwise op. */

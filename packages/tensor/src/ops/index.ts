@@ -10,6 +10,7 @@ import { fusedOpDefs } from './fused.js';
 import { indexingOpDefs } from './indexing.js';
 import { layoutOpDefs } from './layout.js';
 import { linalgOpDefs } from './linalg.js';
+import { normOpDefs } from './norm.js';
 import { poolOpDefs } from './pool.js';
 import { randomOpDefs } from './random.js';
 import { recurrentCellOpDefs } from './recurrent-cells.js';
@@ -24,6 +25,7 @@ export * from './fused.js';
 export * from './indexing.js';
 export * from './layout.js';
 export * from './linalg.js';
+export * from './norm.js';
 export * from './pool.js';
 export * from './random.js';
 export { recurrentCellOps, recurrentCellOpDefs } from './recurrent-cells.js';
@@ -56,5 +58,5 @@ export type CoreOps = typeof elementwiseOps & typeof elementwiseComposites & typ
  * other, so whichever module loads first, the lists exist only once all have.
  */
 export function coreOpDefs(): OpDef[] {
-  return [...elementwiseOpDefs, ...activationOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...fusedOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs, ...scanOpDefs, ...convOpDefs, ...poolOpDefs, ...recurrentCellOpDefs];
+  return [...elementwiseOpDefs, ...activationOpDefs, ...reduceOpDefs, ...linalgOpDefs, ...fusedOpDefs, ...layoutOpDefs, ...indexingOpDefs, ...randomOpDefs, ...scanOpDefs, ...convOpDefs, ...poolOpDefs, ...normOpDefs, ...recurrentCellOpDefs];
 }
