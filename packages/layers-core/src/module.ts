@@ -38,6 +38,17 @@ export interface RemovableHandle {
  * net.parameters().length; // 4
  * ```
  */
+/** Keys a state-dict error lists one by one; more are summarised by module. */
+const MAX_LISTED = 12;
+
+/** Lists keys, or for long lists their count and the modules they are under (`layer1.2`, ...). */
+function listKeys(keys: readonly string[]): string {
+  if (keys.length <= MAX_LISTED) return keys.join(', ');
+  const modules = [...new Set(keys.map((k) => k.split('.').slice(0, -1).slice(0, 2).join('.') || k))];
+  const shown = modules.slice(0, MAX_LISTED).join(', ');
+  return `${keys.length} keys under ${shown}${modules.length > MAX_LISTED ? ` and ${modules.length - MAX_LISTED} more modules` : ''}`;
+}
+
 export abstract class Module {
   /** True in training mode (dropout active, ...); switch with `train()` / `eval()`. */
   training = true;
@@ -204,6 +215,20 @@ export abstract class Module {
     }
   }
 
+  /** The module's name in messages: its `name` where it has one (`resnet20`, `ResNet-18`), else its class. */
+  get label(): string {
+    const name = (this as { name?: unknown }).name;
+    return typeof name === 'string' ? name : this.constructor.name;
+  }
+
+  /**
+   * What a state dict that does not fit looks like next to this module, for
+   * the error (the zoo's ResNets say which depth a dict is from); none by default.
+   */
+  protected stateDictHint(_dict: StateDict): string | undefined {
+    return undefined;
+  }
+
   /** Parameters and buffers by dotted name. The tensors are the module's own: clone to keep a snapshot. */
   stateDict(): StateDict {
     const dict: StateDict = {};
@@ -231,12 +256,16 @@ export abstract class Module {
     const unexpected = Object.keys(dict).filter((k) => !(k in own));
     const mismatched = Object.keys(own).filter((k) => k in dict && fmtShape(own[k]!.shape) !== fmtShape(dict[k]!.shape));
     const problems: string[] = [];
-    if (strict && missing.length) problems.push(`missing keys: ${missing.join(', ')}`);
-    if (strict && unexpected.length) problems.push(`unexpected keys: ${unexpected.join(', ')}`);
+    if (strict && missing.length) problems.push(`missing keys: ${listKeys(missing)}`);
+    if (strict && unexpected.length) problems.push(`unexpected keys: ${listKeys(unexpected)}`);
     if (mismatched.length) {
-      problems.push(`shape mismatch: ${mismatched.map((k) => `${k} is ${fmtShape(own[k]!.shape)} in the module but ${fmtShape(dict[k]!.shape)} in the dict`).join('; ')}`);
+      const shown = mismatched.slice(0, MAX_LISTED).map((k) => `${k} is ${fmtShape(own[k]!.shape)} in the module but ${fmtShape(dict[k]!.shape)} in the dict`);
+      problems.push(`shape mismatch: ${shown.join('; ')}${mismatched.length > MAX_LISTED ? `; and ${mismatched.length - MAX_LISTED} more` : ''}`);
     }
-    if (problems.length) throw new StateDictError(`state dict does not fit ${this.constructor.name}: ${problems.join('; ')}`, missing, unexpected, mismatched);
+    if (problems.length) {
+      const hint = this.stateDictHint(dict);
+      throw new StateDictError(`state dict does not fit ${this.label}: ${hint ? `${hint}. ` : ''}${problems.join('; ')}`, missing, unexpected, mismatched);
+    }
     noGrad(() => {
       for (const [k, target] of Object.entries(own)) {
         const value = dict[k];

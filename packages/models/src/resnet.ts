@@ -9,7 +9,7 @@
  */
 import { ReLU } from '@nn/activations';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, MaxPool2d } from '@nn/layers-conv';
-import { init, Linear, Module, Sequential } from '@nn/layers-core';
+import { init, Linear, Module, Sequential, type StateDict } from '@nn/layers-core';
 import { noGrad } from '@nn/autograd';
 import { fmtShape, ShapeError, type Tensor, ValueError } from '@nn/tensor';
 
@@ -91,6 +91,16 @@ export const RESNET_DEPTHS = {
   152: ['bottleneck', [3, 8, 36, 3]],
 } as const;
 
+/** Blocks per stage (`layer1`, `layer2`, ...) in a state dict: one more than the highest block index under each. */
+function blocksPerStage(dict: StateDict, stages: number): number[] {
+  return Array.from({ length: stages }, (_, s) => {
+    const prefix = `layer${s + 1}.`;
+    let most = -1;
+    for (const key of Object.keys(dict)) if (key.startsWith(prefix)) most = Math.max(most, Number(key.slice(prefix.length).split('.')[0]));
+    return most + 1;
+  });
+}
+
 /** Options of {@link ResNet}. */
 export interface ResNetOptions {
   /** 18, 34, 50, 101 or 152. */
@@ -156,9 +166,24 @@ export class ResNet extends Module {
     initialise(this);
   }
 
+  /** `ResNet-18`, ...: the paper's name. */
+  get name(): string {
+    return `ResNet-${this.options.depth}`;
+  }
+
+  /** Which ResNet a dict that does not fit comes from: its blocks per stage and their kind. */
+  protected override stateDictHint(dict: StateDict): string | undefined {
+    const counts = blocksPerStage(dict, 4);
+    const kind = Object.keys(dict).some((k) => /^layer\d+\.\d+\.conv3\./.test(k)) ? 'bottleneck' : 'basic';
+    const [ownKind, ownCounts] = RESNET_DEPTHS[this.options.depth];
+    if (kind === ownKind && counts.every((c, i) => c === ownCounts[i])) return undefined;
+    const depth = Object.entries(RESNET_DEPTHS).find(([, [k, c]]) => k === kind && c.every((n, i) => n === counts[i]))?.[0];
+    return `the dict has ${counts.join(', ')} ${kind} blocks per stage${depth ? ` (ResNet-${depth})` : ''}, ${this.name} has ${ownCounts.join(', ')} ${ownKind} blocks${depth ? `: load it into resnet${depth}()` : ''}`;
+  }
+
   forward(x: Tensor): Tensor {
     if (x.rank !== 4 || x.shape[1] !== this.options.inChannels) {
-      throw new ShapeError(`expects [N, ${this.options.inChannels}, H, W] input, got ${fmtShape(x.shape)}`, `ResNet-${this.options.depth}`);
+      throw new ShapeError(`expects [N, ${this.options.inChannels}, H, W] input, got ${fmtShape(x.shape)}`, this.name);
     }
     let y = this.maxpool.call(this.relu.call(this.bn1.call(this.conv1.call(x))));
     y = this.layer4.call(this.layer3.call(this.layer2.call(this.layer1.call(y))));
@@ -272,6 +297,15 @@ export class CifarResNet extends Module {
   /** `resnet20`, `plain56`, ...: the name the paper's tables use. */
   get name(): string {
     return `${this.options.residual ? 'resnet' : 'plain'}${this.options.depth}`;
+  }
+
+  /** Which CIFAR net a dict that does not fit comes from: its blocks per stage give its depth. */
+  protected override stateDictHint(dict: StateDict): string | undefined {
+    const counts = blocksPerStage(dict, 3);
+    const n = (this.options.depth - 2) / 6;
+    if (counts.every((c) => c === n)) return undefined;
+    const depth = counts.every((c) => c === counts[0]) ? ` (a ${6 * counts[0]! + 2}-layer net)` : '';
+    return `the dict has ${counts.join(', ')} blocks per stage${depth}, ${this.name} has ${n}, ${n}, ${n}`;
   }
 
   forward(x: Tensor): Tensor {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadTorchStateDict, StateDictError, torchStateDict } from '@nn/layers-core';
 import { parseSafetensors, serializeSafetensors } from '@nn/io';
 import { manualSeed, randn } from '@nn/tensor';
-import { GoogLeNet, ResNet, vgg } from '../src/index.js';
+import { CifarResNet, GoogLeNet, ResNet, vgg } from '../src/index.js';
 
 /** What `safetensors.torch.save_file(model.state_dict(), path)` writes for a torchvision model: its keys, int64 counters. */
 function torchvisionFile(model: ResNet | GoogLeNet | ReturnType<typeof vgg>): Uint8Array {
@@ -49,6 +49,11 @@ describe('torchvision state dicts', () => {
     const dict = parseSafetensors(torchvisionFile(new ResNet({ depth: 18 }))).tensors;
     const load = () => loadTorchStateDict(new ResNet({ depth: 34 }), dict);
     expect(load).toThrow(StateDictError);
-    expect(load).toThrow(/state dict does not fit ResNet: missing keys: layer1\.2\.conv1\.weight/);
-  });
+    expect(load).toThrow('state dict does not fit ResNet-34: the dict has 2, 2, 2, 2 basic blocks per stage (ResNet-18), ResNet-34 has 3, 4, 6, 3 basic blocks: load it into resnet18(). missing keys: 80 keys under layer1.2, layer2.2, layer2.3');
+    // bottleneck blocks named as such, and a CIFAR net's depth from its blocks
+    expect(() => loadTorchStateDict(new ResNet({ depth: 18 }), parseSafetensors(torchvisionFile(new ResNet({ depth: 50 }))).tensors)).toThrow(/the dict has 3, 4, 6, 3 bottleneck blocks per stage \(ResNet-50\)/);
+    expect(() => loadTorchStateDict(new CifarResNet({ depth: 20 }), torchStateDict(new CifarResNet({ depth: 32 })))).toThrow(
+      'state dict does not fit resnet20: the dict has 5, 5, 5 blocks per stage (a 32-layer net), resnet20 has 3, 3, 3. unexpected keys: 72 keys under layer1.3, layer1.4, layer2.3, layer2.4, layer3.3, layer3.4',
+    );
+  }, 120_000);
 });
