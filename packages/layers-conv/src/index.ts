@@ -15,6 +15,7 @@
  */
 export * from './functional.js';
 export * from './modules.js';
+export { convBatchNorm } from './conv-batch-norm.js';
 export { bilinearKernel } from './init.js';
 export { localResponseNorm, LocalResponseNorm, lrnOp, type LrnAttrs } from './lrn.js';
 export { convPlugin } from './plugin.js';

@@ -5,6 +5,7 @@
 import { noGrad } from '@nn/autograd';
 import { Linear, Module, Parameter } from '@nn/layers-core';
 import { applyActivation, fmtShape, type FusedActivation, ones, rand, ShapeError, type Tensor, ValueError, zeros } from '@nn/tensor';
+import { convBatchNorm } from './conv-batch-norm.js';
 import * as F from './functional.js';
 import { type Padding, type Pair, pair } from './geometry.js';
 
@@ -56,6 +57,13 @@ export class Conv2d extends Module {
     // a layer built with an activation of its own applies that one in its op
     if (own) return applyActivation(this.forward(x), activation);
     return F.conv2d(x, this.weight, this.bias, { stride, padding, dilation, groups, activation });
+  }
+
+  /** A `BatchNorm2d` after the convolution runs with it ({@link convBatchNorm}: folded into it in evaluation). */
+  override fuseWithNext(next: Module): ((x: Tensor, activation: FusedActivation | null) => Tensor) | undefined {
+    // only the classes' own forwards: a subclass that overrides one is run as written
+    if (this.forward !== Conv2d.prototype.forward || !(next instanceof BatchNorm2d) || next.forward !== BatchNormBase.prototype.forward) return undefined;
+    return (x, activation) => convBatchNorm(this, next, x, activation);
   }
 }
 

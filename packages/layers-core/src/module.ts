@@ -109,6 +109,16 @@ export abstract class Module {
   }
 
   /**
+   * Where this module and the `next` one of a `Sequential` can run as one
+   * op, a function that runs both (and the activation after them, when not
+   * null); undefined for every other pair. `Conv2d` takes the `BatchNorm2d`
+   * after it: in evaluation the batch norm folds into the convolution.
+   */
+  fuseWithNext(_next: Module): ((x: Tensor, activation: FusedActivation | null) => Tensor) | undefined {
+    return undefined;
+  }
+
+  /**
    * Multiply-adds of one call with these input shapes and output shape,
    * counted the way torchvision's published figures are: the products of
    * convolutions and fully connected layers (bias, normalisation, pooling

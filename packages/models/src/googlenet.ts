@@ -9,7 +9,7 @@
  * torchvision (`inception3a.branch2.1.conv.weight`, `aux1.fc2.bias`).
  * @module
  */
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, LocalResponseNorm, MaxPool2d } from '@nn/layers-conv';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, convBatchNorm, LocalResponseNorm, MaxPool2d } from '@nn/layers-conv';
 import { Dropout, Identity, Linear, Module, Sequential } from '@nn/layers-core';
 import { concat, fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
 
@@ -30,8 +30,8 @@ export class BasicConv2d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = this.conv.call(x);
-    return (this.bn ? this.bn.call(y) : y).relu();
+    // with batch norm, one folded convolution in evaluation
+    return this.bn ? convBatchNorm(this.conv, this.bn, x, { op: 'relu' }) : this.conv.call(x).relu();
   }
 }
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { ReLU } from '@nn/activations';
-import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, MaxPool2d } from '@nn/layers-conv';
+import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, convBatchNorm, MaxPool2d } from '@nn/layers-conv';
 import { init, Linear, Module, Sequential, type StateDict } from '@nn/layers-core';
 import { noGrad } from '@nn/autograd';
 import { fmtShape, ShapeError, type Tensor, ValueError } from '@nn/tensor';
@@ -17,6 +17,9 @@ import { fmtShape, ShapeError, type Tensor, ValueError } from '@nn/tensor';
 const conv3x3 = (inC: number, outC: number, stride = 1) => new Conv2d(inC, outC, 3, { stride, padding: 1, bias: false });
 /** A 1x1 convolution without bias, as torchvision's `conv1x1`. */
 const conv1x1 = (inC: number, outC: number, stride = 1) => new Conv2d(inC, outC, 1, { stride, bias: false });
+
+/** The activation the blocks fuse into their convolutions. */
+const RELU = { op: 'relu' } as const;
 
 /** y = relu(x + residual): the block's output, the one place the shortcut joins. */
 function addRelu(x: Tensor, shortcut: Tensor, block: string): Tensor {
@@ -46,7 +49,7 @@ export class BasicBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = this.bn2.call(this.conv2.call(this.bn1.call(this.conv1.call(x)).relu()));
+    const y = convBatchNorm(this.conv2, this.bn2, convBatchNorm(this.conv1, this.bn1, x, RELU));
     return addRelu(y, this.downsample ? this.downsample.call(x) : x, 'BasicBlock');
   }
 }
@@ -75,9 +78,9 @@ export class Bottleneck extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    let y = this.bn1.call(this.conv1.call(x)).relu();
-    y = this.bn2.call(this.conv2.call(y)).relu();
-    y = this.bn3.call(this.conv3.call(y));
+    let y = convBatchNorm(this.conv1, this.bn1, x, RELU);
+    y = convBatchNorm(this.conv2, this.bn2, y, RELU);
+    y = convBatchNorm(this.conv3, this.bn3, y);
     return addRelu(y, this.downsample ? this.downsample.call(x) : x, 'Bottleneck');
   }
 }
@@ -185,7 +188,9 @@ export class ResNet extends Module {
     if (x.rank !== 4 || x.shape[1] !== this.options.inChannels) {
       throw new ShapeError(`expects [N, ${this.options.inChannels}, H, W] input, got ${fmtShape(x.shape)}`, this.name);
     }
-    let y = this.maxpool.call(this.relu.call(this.bn1.call(this.conv1.call(x))));
+    // the ReLU module runs through its call when it has hooks; else it joins the folded convolution
+    const stem = this.relu.hasForwardHooks() ? this.relu.call(convBatchNorm(this.conv1, this.bn1, x)) : convBatchNorm(this.conv1, this.bn1, x, RELU);
+    let y = this.maxpool.call(stem);
     y = this.layer4.call(this.layer3.call(this.layer2.call(this.layer1.call(y))));
     return this.fc.call(this.avgpool.call(y).flatten(1));
   }
@@ -225,7 +230,7 @@ export class CifarBlock extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    const y = this.bn2.call(this.conv2.call(this.bn1.call(this.conv1.call(x)).relu()));
+    const y = convBatchNorm(this.conv2, this.bn2, convBatchNorm(this.conv1, this.bn1, x, RELU));
     if (!this.residual) return y.relu();
     return addRelu(y, this.shortcut(x), 'CifarBlock');
   }
@@ -311,7 +316,7 @@ export class CifarResNet extends Module {
   forward(x: Tensor): Tensor {
     if (x.rank !== 4 || x.shape[1] !== this.options.inChannels) throw new ShapeError(`expects [N, ${this.options.inChannels}, H, W] input, got ${fmtShape(x.shape)}`, this.name);
     if (x.shape[2]! < 4 || x.shape[3]! < 4) throw new ShapeError(`input ${fmtShape(x.shape)} is too small: layer3 halves the image twice, so it needs at least 4x4`, this.name);
-    const y = this.layer3.call(this.layer2.call(this.layer1.call(this.bn1.call(this.conv1.call(x)).relu())));
+    const y = this.layer3.call(this.layer2.call(this.layer1.call(convBatchNorm(this.conv1, this.bn1, x, RELU))));
     return this.fc.call(y.mean([2, 3]));
   }
 }

@@ -35,13 +35,23 @@ export class Sequential extends Module {
   /**
    * Runs the layers in order, each through `call`. A layer followed by a
    * pointwise activation module (ReLU, Tanh, ...) runs as one fused op,
-   * layer and activation together, unless either has forward hooks; the
-   * result is the same as running them one by one.
+   * layer and activation together, unless either has forward hooks; so do
+   * pairs that fuse ({@link Module#fuseWithNext}: a convolution and its
+   * batch norm), with the activation after them. The result is that of
+   * running them one by one, up to float rounding.
    */
   forward(x: Tensor): Tensor {
     const layers = this.layers;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i]!;
+      const pair = i + 1 < layers.length && !layer.hasForwardHooks() && !layers[i + 1]!.hasForwardHooks() ? layer.fuseWithNext(layers[i + 1]!) : undefined;
+      if (pair !== undefined) {
+        const after = layers[i + 2];
+        const activation = after !== undefined && !after.hasForwardHooks() && runsOwnForward(after, 'fusedActivation') ? after.fusedActivation() : undefined;
+        x = pair(x, activation ?? null);
+        i += activation !== undefined ? 2 : 1;
+        continue;
+      }
       const activation = i + 1 < layers.length ? fusable(layer, layers[i + 1]!) : undefined;
       if (activation !== undefined) {
         x = layer.forwardActivated(x, activation);
