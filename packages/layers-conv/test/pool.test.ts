@@ -43,6 +43,16 @@ describe('pooling back-propagation, as the chapter computes it', () => {
     expect(C.avgPool2d(ones, 2, { stride: 1, padding: 1, countIncludePad: false }).toArray()).toEqual([[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]]);
   });
 
+  it('in ceil mode a window may be larger than the input, as in PyTorch (GoogLeNet on 15x15 input); otherwise that is an error', () => {
+    const x = tensor([[[[1, 4], [3, 2]]]]);
+    const [y, indices] = C.maxPool2dWithIndices(x, 3, { stride: 2, ceilMode: true });
+    expect(y!.toArray()).toEqual([[[[4]]]]);
+    expect(indices!.toArray()).toEqual([[[[1]]]]);
+    // PyTorch's divisor: the window clipped to the input (and its padding)
+    expect(C.avgPool2d(x, 3, { stride: 2, ceilMode: true }).toArray()).toEqual([[[[2.5]]]]);
+    expect(() => C.maxPool2d(x, 3, { stride: 2 })).toThrow('maxPool2d: kernel 3x3 is larger than the padded input 2x2 (input [1,1,2,2], padding [0,0,0,0])');
+  });
+
   it('ceil mode, stride, dilation: shapes and gradients', () => {
     const t = randn([2, 3, 7, 9]);
     expect(C.maxPool2d(t, 2).shape).toEqual([2, 3, 3, 4]);

@@ -18,6 +18,7 @@ export { Module, type StateDict, type ForwardHook, type ForwardPreHook, type Rem
 export { Parameter } from './parameter.js';
 export { StateDictError } from './errors.js';
 export { summary } from './summary.js';
+export { failingLayer, type FailingLayer, withLayerContext } from './failing-layer.js';
 export { torchStateDict, loadTorchStateDict, torchKeyMap, snakeCase } from './torch-state-dict.js';
 export { Linear, type LinearOptions } from './layers/linear.js';
 export { Sequential } from './layers/sequential.js';

@@ -5,6 +5,7 @@
 import { noGrad } from '@nn/autograd';
 import { applyActivation, type FusedActivation, fmtShape, type Tensor, Tensor as TensorClass, ValueError } from '@nn/tensor';
 import { StateDictError } from './errors.js';
+import { noteFailure } from './failing-layer.js';
 import { Parameter } from './parameter.js';
 import { summary } from './summary.js';
 
@@ -67,7 +68,14 @@ export abstract class Module {
    */
   call(...inputs: Tensor[]): Tensor {
     for (const hook of this.preHooks) inputs = hook(this, inputs) ?? inputs;
-    let output = this.forward(...inputs);
+    let output: Tensor;
+    try {
+      output = this.forward(...inputs);
+    } catch (e) {
+      // models name the layer that failed (see failingLayer)
+      noteFailure(e, this, inputs);
+      throw e;
+    }
     for (const hook of this.postHooks) output = hook(this, inputs, output) ?? output;
     return output;
   }

@@ -10,7 +10,7 @@
  * @module
  */
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, convBatchNorm, LocalResponseNorm, MaxPool2d } from '@nn/layers-conv';
-import { Dropout, Identity, Linear, Module, Sequential } from '@nn/layers-core';
+import { Dropout, Identity, Linear, Module, Sequential, withLayerContext } from '@nn/layers-core';
 import { concat, fmtShape, ShapeError, type Tensor, tensor, ValueError } from '@nn/tensor';
 
 /** How GoogLeNet's convolutions are built: with batch norm (torchvision: eps 1e-3) or with a bias (the paper). */
@@ -192,17 +192,16 @@ export class GoogLeNet extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.run(x).logits;
+    return this.forwardWithAux(x).logits;
   }
 
   /** The logits and, in training mode with auxiliary classifiers, theirs too (else null). */
   forwardWithAux(x: Tensor): GoogLeNetOutputs {
-    return this.run(x);
+    if (x.rank !== 4 || x.shape[1] !== this.options.inChannels) throw new ShapeError(`expects [N, ${this.options.inChannels}, H, W] input, got ${fmtShape(x.shape)}`, 'GoogLeNet');
+    return withLayerContext(this, x, 'GoogLeNet halves its input five times (conv1 and four max pools)', () => this.run(x));
   }
 
   private run(x: Tensor): GoogLeNetOutputs {
-    if (x.rank !== 4 || x.shape[1] !== this.options.inChannels) throw new ShapeError(`expects [N, ${this.options.inChannels}, H, W] input, got ${fmtShape(x.shape)}`, 'GoogLeNet');
-    if (x.shape[2]! < 32 || x.shape[3]! < 32) throw new ShapeError(`input ${fmtShape(x.shape)} is too small: five stride-2 stages bring it below 1x1 before inception5b; it needs at least 32x32`, 'GoogLeNet');
     let y = this.options.transformInput ? transformInput(x) : x;
     y = this.lrn1.call(this.maxpool1.call(this.conv1.call(y)));
     y = this.maxpool2.call(this.lrn2.call(this.conv3.call(this.conv2.call(y))));

@@ -315,7 +315,6 @@ export class CifarResNet extends Module {
 
   forward(x: Tensor): Tensor {
     if (x.rank !== 4 || x.shape[1] !== this.options.inChannels) throw new ShapeError(`expects [N, ${this.options.inChannels}, H, W] input, got ${fmtShape(x.shape)}`, this.name);
-    if (x.shape[2]! < 4 || x.shape[3]! < 4) throw new ShapeError(`input ${fmtShape(x.shape)} is too small: layer3 halves the image twice, so it needs at least 4x4`, this.name);
     const y = this.layer3.call(this.layer2.call(this.layer1.call(convBatchNorm(this.conv1, this.bn1, x, RELU))));
     return this.fc.call(y.mean([2, 3]));
   }

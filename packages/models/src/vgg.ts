@@ -9,7 +9,7 @@
 import { noGrad } from '@nn/autograd';
 import { ReLU } from '@nn/activations';
 import { AdaptiveAvgPool2d, BatchNorm2d, Conv2d, MaxPool2d } from '@nn/layers-conv';
-import { Dropout, init, Linear, Module, Sequential } from '@nn/layers-core';
+import { Dropout, init, Linear, Module, Sequential, withLayerContext } from '@nn/layers-core';
 import { fmtShape, randn, ShapeError, type Tensor, ValueError } from '@nn/tensor';
 
 /** The configurations of the paper's Table 1 (A, B, D, E): channel counts, `M` for a max pool. */
@@ -106,10 +106,9 @@ export class VGG extends Module {
   forward(x: Tensor): Tensor {
     if (x.rank !== 4 || x.shape[1] !== this.options.inChannels) throw new ShapeError(`expects [N, ${this.options.inChannels}, H, W] input, got ${fmtShape(x.shape)}`, this.name);
     const pools = VGG_CONFIGS[this.options.depth].filter((v) => v === 'M').length;
-    if (x.shape[2]! < 2 ** pools || x.shape[3]! < 2 ** pools) {
-      throw new ShapeError(`input ${fmtShape(x.shape)} is too small: the ${pools} max pools of features halve it to nothing below ${2 ** pools}x${2 ** pools}`, this.name);
-    }
-    return this.classifier.call(this.avgpool.call(this.features.call(x)).flatten(1));
+    return withLayerContext(this, x, `its ${pools} max pools halve the input ${pools} times, so it needs at least ${2 ** pools}x${2 ** pools}`, () =>
+      this.classifier.call(this.avgpool.call(this.features.call(x)).flatten(1)),
+    );
   }
 }
 

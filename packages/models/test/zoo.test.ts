@@ -112,8 +112,15 @@ describe('the zoo runs', { timeout: 120_000 }, () => {
 
   it('names the model and the shapes when the input does not fit', () => {
     expect(() => new CifarResNet({ depth: 20 }).call(randn([1, 1, 8, 8]))).toThrow(ShapeError);
-    expect(() => new CifarResNet({ depth: 20 }).call(randn([1, 3, 2, 2]))).toThrow(/resnet20: input \[1,3,2,2\] is too small/);
-    expect(() => vgg(11, { hidden: 8 }).call(randn([1, 3, 16, 16]))).toThrow(/vgg11: input \[1,3,16,16\] is too small/);
+    // as in PyTorch, the CIFAR nets take any size (stride-2 3x3 convolutions with padding 1 keep at least 1x1)
+    expect(new CifarResNet({ depth: 20 }).eval().call(randn([1, 3, 1, 1])).shape).toEqual([1, 10]);
+    expect(() => vgg(11, { hidden: 8, widthDivisor: 8 }).call(randn([1, 3, 16, 16]))).toThrow(
+      'vgg11: input [1,3,16,16] does not fit: layer features.20 (MaxPool2d) got [1,64,1,1] and failed: maxPool2d: kernel 2x2 is larger than the padded input 1x1',
+    );
+    // torchvision's GoogLeNet takes 15x15 and up (its weights' min_size): ceil-mode pools may hang over the edge
+    const googlenet = new GoogLeNet({ flavour: 'torchvision', widthDivisor: 8, auxLogits: false, classes: 10 }).eval();
+    expect(googlenet.call(randn([1, 3, 15, 15])).shape).toEqual([1, 10]);
+    expect(() => googlenet.call(randn([1, 3, 14, 14]))).toThrow(/^GoogLeNet: input \[1,3,14,14\] does not fit: layer maxpool3 \(MaxPool2d\) got \[1,60,1,1\] and failed/);
     expect(() => new ResNet({ depth: 18 }).call(randn([1, 1, 32, 32]))).toThrow(/ResNet-18: expects \[N, 3, H, W\] input, got \[1,1,32,32\]/);
     expect(() => new CifarResNet({ depth: 21 })).toThrow(/depth must be 6n \+ 2/);
   });

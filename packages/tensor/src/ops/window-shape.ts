@@ -15,18 +15,20 @@ export function windowOutput(size: number, kernel: number, stride: number, padBe
   return out;
 }
 
-/** Output [OH, OW] of a window over [H, W]; throws when the kernel does not fit the padded input. */
+/** Output [OH, OW] of a window over [H, W]; throws when it would have no output (the kernel larger than the padded input, outside ceil mode). */
 export function windowShape(op: string, inputShape: readonly number[], w: Window2d, ceilMode = false): [number, number] {
   const [H, W] = [inputShape[inputShape.length - 2]!, inputShape[inputShape.length - 1]!];
   const [pt, pb, pl, pr] = w.padding;
   const effective = [(w.kernel[0] - 1) * w.dilation[0] + 1, (w.kernel[1] - 1) * w.dilation[1] + 1];
-  if (effective[0]! > H + pt + pb || effective[1]! > W + pl + pr) {
+  const out: [number, number] = [windowOutput(H, w.kernel[0], w.stride[0], pt, pb, w.dilation[0], ceilMode), windowOutput(W, w.kernel[1], w.stride[1], pl, pr, w.dilation[1], ceilMode)];
+  // A window larger than the padded input leaves no output, except in ceil mode, where (as in PyTorch) one window may hang over the end.
+  if (out[0] < 1 || out[1] < 1) {
     throw new ShapeError(
       `kernel ${w.kernel[0]}x${w.kernel[1]}${w.dilation.some((d) => d > 1) ? ` (dilated to ${effective[0]}x${effective[1]})` : ''} is larger than the padded input ${H + pt + pb}x${W + pl + pr} (input ${fmtShape(inputShape)}, padding [${w.padding.join(',')}])`,
       op,
     );
   }
-  return [windowOutput(H, w.kernel[0], w.stride[0], pt, pb, w.dilation[0], ceilMode), windowOutput(W, w.kernel[1], w.stride[1], pl, pr, w.dilation[1], ceilMode)];
+  return out;
 }
 
 /** Checks that an input is NCHW (rank 4). */
