@@ -158,7 +158,7 @@ export function maxPool2d(x: usize, y: usize, idx: usize, geo: usize): void {
  * or the position of the first index outside [0, size) (nothing is written
  * past the plane; the caller reports it).
  */
-export function maxUnpool2d(x: usize, idx: usize, out: usize, planes: i32, n: i32, size: i32): i32 {
+export function maxUnpool2d(x: usize, idx: usize, out: usize, planes: i32, n: i32, size: i32, add: i32): i32 {
   memory.fill(out, 0, <usize>(planes * size) << 2);
   let o: usize = 0;
   for (let p = 0; p < planes; p++) {
@@ -167,7 +167,7 @@ export function maxUnpool2d(x: usize, idx: usize, out: usize, planes: i32, n: i3
       const at = load<i32>(idx + o);
       if (at < 0 || at >= size) return p * n + k;
       const d = base + (<usize>at << 2);
-      store<f32>(d, load<f32>(d) + load<f32>(x + o));
+      store<f32>(d, add ? load<f32>(d) + load<f32>(x + o) : load<f32>(x + o));
     }
   }
   return -1;

@@ -34,7 +34,7 @@ export interface KernelExports {
   gruCell(xp: number, hp: number, h: number, out: number, B: number, H: number): void;
   gruCellBackward(xp: number, hp: number, h: number, dh: number, dxp: number, dhp: number, ds: number, B: number, H: number): void;
   maxPool2d(x: number, y: number, idx: number, geo: number): void;
-  maxUnpool2d(x: number, idx: number, out: number, planes: number, n: number, size: number): number;
+  maxUnpool2d(x: number, idx: number, out: number, planes: number, n: number, size: number, add: number): number;
   batchNormForward(x: number, w: number, b: number, y: number, mean: number, variance: number, N: number, C: number, S: number, eps: number, c0: number, c1: number): void;
   batchNormBackward(dy: number, x: number, mean: number, variance: number, w: number, dmean: number, dvariance: number, dx: number, dw: number, db: number, N: number, C: number, S: number, eps: number, c0: number, c1: number): void;
 }

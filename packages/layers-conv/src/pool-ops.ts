@@ -110,15 +110,22 @@ function checkedIndex(op: string, i: number, size: number, at: number): number {
   return i;
 }
 
-const maxUnpoolKernel = cpuKernel(poolOps.maxUnpool2d, ([x, indices], { outputSize: [H, W] }, { outputs }) => {
-  const [N, C, h, w] = x!.shape as [number, number, number, number];
-  const xv = x!.data, iv = indices!.data as Int32Array;
-  const out = allocArray(outputs[0]!.dtype, N * C * H * W);
-  const plane = h * w, size = H * W;
-  // Scatter-add: identical to placing each value when windows do not overlap, and the exact adjoint of max pooling when they do.
-  for (let p = 0; p < N * C; p++) for (let i = 0; i < plane; i++) out[p * size + checkedIndex('maxUnpool2d', iv[p * plane + i]!, size, p * plane + i)]! += xv[p * plane + i]!;
-  return [out];
-});
+/** Puts each value of x back at its index in a zeroed output: summed (max pooling's gradient) or written (unpooling). */
+function unpoolKernel(op: typeof poolOps.maxUnpool2d | typeof poolOps.maxPool2dBackward, add: boolean): KernelDef {
+  return cpuKernel(op, ([x, indices], { outputSize: [H, W] }, { outputs }) => {
+    const [N, C, h, w] = x!.shape as [number, number, number, number];
+    const xv = x!.data, iv = indices!.data as Int32Array;
+    const out = allocArray(outputs[0]!.dtype, N * C * H * W);
+    const plane = h * w, size = H * W;
+    for (let p = 0; p < N * C; p++) {
+      for (let i = 0; i < plane; i++) {
+        const at = p * size + checkedIndex(op.name, iv[p * plane + i]!, size, p * plane + i);
+        out[at] = add ? out[at]! + xv[p * plane + i]! : xv[p * plane + i]!;
+      }
+    }
+    return [out];
+  });
+}
 
 const spatialGatherKernel = cpuKernel(poolOps.spatialGather, ([x, indices], _attrs, { outputs }) => {
   const [N, C, H, W] = x!.shape as [number, number, number, number];
@@ -130,17 +137,22 @@ const spatialGatherKernel = cpuKernel(poolOps.spatialGather, ([x, indices], _att
 });
 
 /** cpu kernels of the pooling ops. */
-export const poolKernels: KernelDef[] = [maxPoolKernel, avgPoolKernel, avgPoolBackwardKernel, maxUnpoolKernel, spatialGatherKernel];
+export const poolKernels: KernelDef[] = [maxPoolKernel, avgPoolKernel, avgPoolBackwardKernel, unpoolKernel(poolOps.maxPool2dBackward, true), unpoolKernel(poolOps.maxUnpool2d, false), spatialGatherKernel];
 
-const { maxPool2d, avgPool2d, avgPool2dBackward, maxUnpool2d, spatialGather } = poolOps;
+const { avgPool2d, avgPool2dBackward, maxPool2dBackward, spatialGather } = poolOps;
 
-/** Max pooling routes each gradient to its window's maximum; average pooling spreads it evenly; unpooling and gathering are adjoint. */
+/**
+ * Max pooling routes each gradient to its window's maximum (summing where
+ * windows share one); average pooling spreads it evenly; unpooling is
+ * answered by a gather at the indices, whose adjoint is the summing scatter.
+ */
 const poolRules: GradientTable<typeof poolOps> = {
-  maxPool2d: ([dy], { inputs: [x], outputs: [, indices] }) => [maxUnpool2d.run1([dy!, indices!], { outputSize: [x!.shape[2]!, x!.shape[3]!] })],
+  maxPool2d: ([dy], { inputs: [x], outputs: [, indices] }) => [maxPool2dBackward.run1([dy!, indices!], { outputSize: [x!.shape[2]!, x!.shape[3]!] })],
   avgPool2d: ([dy], { inputs: [x], attrs }) => [avgPool2dBackward.run1([dy!], { ...attrs, inputShape: [...x!.shape] })],
   avgPool2dBackward: ([ddx], { attrs: { inputShape: _, ...pool } }) => [avgPool2d.run1([ddx!], pool)],
+  maxPool2dBackward: ([ddx], { inputs: [, indices] }) => [spatialGather.run1([ddx!, indices!]), null],
   maxUnpool2d: ([dy], { inputs: [, indices] }) => [spatialGather.run1([dy!, indices!]), null],
-  spatialGather: ([dy], { inputs: [x, indices] }) => [maxUnpool2d.run1([dy!, indices!], { outputSize: [x!.shape[2]!, x!.shape[3]!] }), null],
+  spatialGather: ([dy], { inputs: [x, indices] }) => [maxPool2dBackward.run1([dy!, indices!], { outputSize: [x!.shape[2]!, x!.shape[3]!] }), null],
 };
 
 /** The pooling gradients, for the plugin. */

@@ -43,6 +43,26 @@ describe('pooling back-propagation, as the chapter computes it', () => {
     expect(C.avgPool2d(ones, 2, { stride: 1, padding: 1, countIncludePad: false }).toArray()).toEqual([[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]]);
   });
 
+  it('with overlapping windows (3x3, stride 2) a shared maximum is unpooled once, as PyTorch; max pooling\'s gradient sums there', () => {
+    // 9 at (1, 2) is the maximum of both windows of the first row of outputs
+    const x = tensor([[[
+      [1, 2, 3, 0, 1],
+      [0, 4, 9, 2, 0],
+      [1, 0, 3, 5, 1],
+    ]]]);
+    const [y, idx] = C.maxPool2dWithIndices(x, 3, { stride: 2 });
+    expect(y!.toArray()).toEqual([[[[9, 9]]]]);
+    expect(idx!.toArray()).toEqual([[[[7, 7]]]]);
+    const written = C.maxUnpool2d(y!, idx!, 3, { stride: 2, outputSize: [3, 5] });
+    expect(written.toArray()).toEqual([[[[0, 0, 0, 0, 0], [0, 0, 9, 0, 0], [0, 0, 0, 0, 0]]]]);
+    // unpooling's gradient gathers at the indices: both outputs read position 7
+    const dIn = grad((v: Tensor) => C.maxUnpool2d(v, idx!, 3, { stride: 2, outputSize: [3, 5] }).mul(tensor([[[[0, 0, 0, 0, 0], [0, 0, 10, 0, 0], [0, 0, 0, 0, 0]]]])).sum())(y!) as Tensor;
+    expect(dIn.toArray()).toEqual([[[[10, 10]]]]);
+    // max pooling's gradient adds both windows' cotangents at the shared maximum
+    const dx = grad((v: Tensor) => C.maxPool2d(v, 3, { stride: 2 }).mul(tensor([[[[1, 2]]]])).sum())(x) as Tensor;
+    expect(dx.toArray()).toEqual([[[[0, 0, 0, 0, 0], [0, 0, 3, 0, 0], [0, 0, 0, 0, 0]]]]);
+  });
+
   it('in ceil mode a window may be larger than the input, as in PyTorch (GoogLeNet on 15x15 input); otherwise that is an error', () => {
     const x = tensor([[[[1, 4], [3, 2]]]]);
     const [y, indices] = C.maxPool2dWithIndices(x, 3, { stride: 2, ceilMode: true });

@@ -16,7 +16,7 @@ import {
   type Backend,
   type Plugin,
   type TypedArray,
-  activationOps, convOps, elementwiseComposites, elementwiseOps, fusedOps, indexingOps, layoutOps, linalgOps, poolOps, randomOps, recurrentCellOps, reduceComposites, reduceOps, scanOps,
+  activationOps, convOps, elementwiseComposites, elementwiseOps, fusedOps, indexingOps, layoutOps, linalgOps, normOps, poolOps, randomOps, recurrentCellOps, reduceComposites, reduceOps, scanOps,
 } from '../src/index.js';
 
 /** A minimal third-party backend: stores copies of the data and implements only `add`. */
@@ -155,7 +155,7 @@ describe('registry', () => {
   });
 
   it('every catalog key is its op\'s wire name', () => {
-    for (const catalog of [elementwiseOps, elementwiseComposites, reduceOps, reduceComposites, linalgOps, layoutOps, indexingOps, randomOps, scanOps, fusedOps, convOps, poolOps, activationOps, recurrentCellOps]) {
+    for (const catalog of [elementwiseOps, elementwiseComposites, reduceOps, reduceComposites, linalgOps, layoutOps, indexingOps, randomOps, scanOps, fusedOps, convOps, poolOps, normOps, activationOps, recurrentCellOps]) {
       for (const [key, op] of Object.entries(catalog)) expect(op.name).toBe(key);
     }
   });

@@ -19,7 +19,8 @@ const maxPoolKernel = wasmKernel(poolOps.maxPool2d, (inputs, attrs, ctx) => {
   return [y, idx];
 }, { dtypes: FLOAT32 });
 
-const maxUnpoolKernel = wasmKernel(poolOps.maxUnpool2d, (inputs, attrs, ctx) => {
+/** Values put back at their indices: summed (max pooling's gradient) or written (unpooling). */
+const unpoolKernel = (op: typeof poolOps.maxUnpool2d, add: boolean) => wasmKernel(op, (inputs, attrs, ctx) => {
   const [x, indices] = inputs;
   const be = ctx.backend;
   const [N, C, h, w] = x!.shape as [number, number, number, number];
@@ -29,15 +30,15 @@ const maxUnpoolKernel = wasmKernel(poolOps.maxUnpool2d, (inputs, attrs, ctx) => 
     if (out.bytes > 0) be.view('float32', out.ptr, N * C * size).fill(0);
     return [out];
   }
-  const bad = be.k.maxUnpool2d(x!.data.ptr, indices!.data.ptr, out.ptr, N * C, h * w, size);
+  const bad = be.k.maxUnpool2d(x!.data.ptr, indices!.data.ptr, out.ptr, N * C, h * w, size, add ? 1 : 0);
   if (bad >= 0) {
     // The same typed error as the cpu kernel's, naming the stray index.
     be.disposeData(out);
     const i = be.view('int32', indices!.data.ptr, sizeOf(indices!.shape))[bad]!;
-    throw new ValueError(`index ${i} at position ${bad} is outside the ${size} positions of the output plane (indices from a different pool?)`, 'maxUnpool2d');
+    throw new ValueError(`index ${i} at position ${bad} is outside the ${size} positions of the output plane (indices from a different pool?)`, op.name);
   }
   return [out];
 }, { dtypes: FLOAT32 });
 
 /** Pooling kernels of the wasm backend. */
-export const poolKernels: KernelDef[] = [maxPoolKernel, maxUnpoolKernel];
+export const poolKernels: KernelDef[] = [maxPoolKernel, unpoolKernel(poolOps.maxPool2dBackward, true), unpoolKernel(poolOps.maxUnpool2d, false)];

@@ -68,16 +68,30 @@ const avgPoolBackwardOp = defineOp<AvgPoolBackwardAttrs>({
   },
 });
 
-const maxUnpoolOp = defineOp<MaxUnpoolAttrs>({
-  name: 'maxUnpool2d',
-  inputs: ['x', 'indices'],
-  infer([x, indices], { outputSize }) {
-    checkFloatInput('maxUnpool2d', x!);
-    checkIndices('maxUnpool2d', x!, indices!);
-    if (outputSize.length !== 2 || outputSize.some((d) => !Number.isInteger(d) || d < 1)) throw new ValueError(`outputSize must be [H, W], got ${JSON.stringify(outputSize)}`, 'maxUnpool2d');
+/** Shape inference of the ops that put values back at pooling indices. */
+function unpoolInfer(op: string): OpDef<MaxUnpoolAttrs>['infer'] {
+  return ([x, indices], { outputSize }) => {
+    checkFloatInput(op, x!);
+    checkIndices(op, x!, indices!);
+    if (outputSize.length !== 2 || outputSize.some((d) => !Number.isInteger(d) || d < 1)) throw new ValueError(`outputSize must be [H, W], got ${JSON.stringify(outputSize)}`, op);
     return [{ shape: [x!.shape[0]!, x!.shape[1]!, outputSize[0], outputSize[1]], dtype: x!.dtype }];
-  },
-});
+  };
+}
+
+/**
+ * Max unpooling (PyTorch's `max_unpool2d`, ONNX's `MaxUnpool`): each value
+ * written at its index, zeros elsewhere. Where overlapping windows share a
+ * maximum, it is written once, not summed. Its gradient is a gather at the
+ * indices (PyTorch's too): each input reads its position's cotangent, even
+ * where two inputs were written to the same one.
+ */
+const maxUnpoolOp = defineOp<MaxUnpoolAttrs>({ name: 'maxUnpool2d', inputs: ['x', 'indices'], infer: unpoolInfer('maxUnpool2d') });
+
+/**
+ * Max pooling's gradient: each cotangent added at its window's maximum, so
+ * a position that is the maximum of two overlapping windows gets both.
+ */
+const maxPoolBackwardOp = defineOp<MaxUnpoolAttrs>({ name: 'maxPool2dBackward', inputs: ['dy', 'indices'], infer: unpoolInfer('maxPool2dBackward') });
 
 const spatialGatherOp = defineOp({
   name: 'spatialGather',
@@ -96,6 +110,7 @@ export const poolOps = {
   maxPool2d: maxPoolOp,
   avgPool2d: avgPoolOp,
   avgPool2dBackward: avgPoolBackwardOp,
+  maxPool2dBackward: maxPoolBackwardOp,
   maxUnpool2d: maxUnpoolOp,
   spatialGather: spatialGatherOp,
 };
