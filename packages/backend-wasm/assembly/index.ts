@@ -9,7 +9,7 @@ export { copyStrided, fill32 } from './copy';
 export { softmax } from './softmax';
 export { biasRows, biasPlanes } from './epilogue';
 export { conv2d, conv2dBackpropInput, conv2dBackpropFilter, convScratchBytes } from './conv';
-export { winogradFilter, winogradConv, winogradScratchBytes, winogradBlocks } from './winograd';
+export { winogradFilter, winogradConv, winogradScratchBytes, winogradBlocks, winogradFilterGradient, winogradFilterGradientFinish, winogradGradientScratchBytes } from './winograd';
 
 /** The first byte TypeScript may allocate (past static data). */
 export function heapBase(): usize {

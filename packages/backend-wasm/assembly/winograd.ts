@@ -225,3 +225,140 @@ export function winogradConv(x: usize, u: usize, y: usize, geo: usize, n0: i32, 
     }
   }
 }
+
+// ------------------------------------------------------------------ filter gradient
+// The same transform read backwards gives the filters' gradient of a 3x3
+// stride-1 convolution: with Z = A dy Aᵀ (the adjoint of the output
+// transform) for every 2x2 tile of dy,
+//   dU[k] += Z[k] · V[k]ᵀ     [16][O][C], summed over tiles and images
+//   dw     = Gᵀ dU G           3x3 per filter
+// 2.25 times fewer multiplies than im2col's product, as in the forward pass.
+
+// Z = A t Aᵀ for four tiles of dy whose rows (oy, oy + 1) start at p and p +
+// rowBytes in a zero-padded plane: lanes are tiles; Z[k] goes to z + k·kStep.
+// @ts-ignore: decorator
+@inline function gradientTransform4(p: usize, rowBytes: usize, z: usize, kStep: usize): void {
+  const a = col0(p), b = col1(p), c = col0(p + rowBytes), d = col1(p + rowBytes);
+  // A t: rows (a, b), (a + c, b + d), (a − c, b − d), (−c, −d); then each row (p, q) times Aᵀ: (p, p + q, p − q, −q)
+  zRow(a, b, z, kStep);
+  zRow(f32x4.add(a, c), f32x4.add(b, d), z + 4 * kStep, kStep);
+  zRow(f32x4.sub(a, c), f32x4.sub(b, d), z + 8 * kStep, kStep);
+  zRow(f32x4.neg(c), f32x4.neg(d), z + 12 * kStep, kStep);
+}
+
+// @ts-ignore: decorator
+@inline function zRow(p: v128, q: v128, z: usize, kStep: usize): void {
+  v128.store(z, p);
+  v128.store(z + kStep, f32x4.add(p, q));
+  v128.store(z + 2 * kStep, f32x4.sub(p, q));
+  v128.store(z + 3 * kStep, f32x4.neg(q));
+}
+
+/** Bytes of scratch one thread of {@link winogradFilterGradient} needs: the forward's, and dy zero-padded to whole tiles. */
+export function winogradGradientScratchBytes(geo: usize, gemmBytes: i32): i32 {
+  const O = g(geo, 3), OH = g(geo, 4), OW = g(geo, 5);
+  return winogradScratchBytes(geo, gemmBytes) + ((O * (((OH + 1) >> 1) * 2) * (tileRow(OW) * 2) + PAD_SLACK + 3) & ~3) * 4;
+}
+
+/**
+ * du[k][o][c] += Σ over the tiles of images [n0, n1) of Z[k][o][t]·V[k][c][t],
+ * x [N, C, H, W] the convolution's input, dy [N, O, OH, OW] its output's
+ * cotangent (geometry as {@link winogradConv}'s). A block gathers the tiles
+ * of consecutive images, so that small images (7x7: 16 tiles) still make
+ * products deep enough to run at speed.
+ */
+export function winogradFilterGradient(x: usize, dy: usize, du: usize, geo: usize, n0: i32, n1: i32, scratch: usize, gemmScratch: usize): void {
+  const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OH = g(geo, 4), OW = g(geo, 5);
+  const pt = g(geo, 6), pl = g(geo, 7), TB = g(geo, 8);
+  const tilesW = tileRow(OW), tilesH = (OH + 1) >> 1, tiles = tilesH * tilesW;
+  const Hp = tilesH * 2 + 2, Wp = tilesW * 2 + 2, Hd = tilesH * 2, Wd = tilesW * 2;
+  const xp = scratch;
+  const v = xp + (<usize>((C * Hp * Wp + PAD_SLACK + 3) & ~3) << 2);
+  const vStep = <usize>(C * TB + PLANE_SKEW) << 2, zStep = <usize>(O * TB + PLANE_SKEW) << 2;
+  const z = v + 16 * vStep;
+  const dyp = z + 16 * zStep;
+  const rowBytes = <usize>Wp << 2, dRowBytes = <usize>Wd << 2;
+  let fill = 0;
+  for (let n = n0; n < n1; n++) {
+    padImage(x + (<usize>(n * C * H * W) << 2), C, H, W, pt, pl, Hp, Wp, xp);
+    padImage(dy + (<usize>(n * O * OH * OW) << 2), O, OH, OW, 0, 0, Hd, Wd, dyp);
+    for (let first = 0; first < tiles; ) {
+      // tiles come in whole groups of four, and TB is a multiple of 8, so `take` is one too
+      const take = min(TB - fill, tiles - first);
+      for (let c = 0; c < C; c++) {
+        const plane = xp + <usize>(c * Hp) * rowBytes;
+        for (let t = 0; t < take; t += 4) {
+          const tile = first + t, ty = tile / tilesW, tx = tile - ty * tilesW;
+          inputTransform4(plane + <usize>(2 * ty) * rowBytes + (<usize>(2 * tx) << 2), rowBytes, v + (<usize>(c * TB + fill + t) << 2), vStep);
+        }
+      }
+      for (let o = 0; o < O; o++) {
+        const plane = dyp + <usize>(o * Hd) * dRowBytes;
+        for (let t = 0; t < take; t += 4) {
+          const tile = first + t, ty = tile / tilesW, tx = tile - ty * tilesW;
+          gradientTransform4(plane + <usize>(2 * ty) * dRowBytes + (<usize>(2 * tx) << 2), dRowBytes, z + (<usize>(o * TB + fill + t) << 2), zStep);
+        }
+      }
+      fill += take;
+      first += take;
+      if (fill == TB) {
+        gradientProducts(z, zStep, v, vStep, du, O, C, TB, gemmScratch);
+        fill = 0;
+      }
+    }
+  }
+  if (fill > 0) {
+    // a partial block: close up its rows (stride TB to stride fill) so the products run over its tiles only
+    for (let k = 0; k < 16; k++) {
+      for (let c = 1; c < C; c++) memory.copy(v + <usize>k * vStep + (<usize>(c * fill) << 2), v + <usize>k * vStep + (<usize>(c * TB) << 2), <usize>fill << 2);
+      for (let o = 1; o < O; o++) memory.copy(z + <usize>k * zStep + (<usize>(o * fill) << 2), z + <usize>k * zStep + (<usize>(o * TB) << 2), <usize>fill << 2);
+    }
+    gradientProducts(z, zStep, v, vStep, du, O, C, fill, gemmScratch);
+  }
+}
+
+// du[k] += Z[k] · V[k]ᵀ over `count` tiles (both with row stride `count`), for the 16 planes.
+function gradientProducts(z: usize, zStep: usize, v: usize, vStep: usize, du: usize, O: i32, C: i32, count: i32, gemmScratch: usize): void {
+  for (let k = 0; k < 16; k++) {
+    gemm(z + <usize>k * zStep, false, v + <usize>k * vStep, true, du + (<usize>(k * O * C) << 2), O, C, count, 0, O, 0, C, gemmScratch, true);
+  }
+}
+
+/** dw[o][c] = Gᵀ du[·][o][c] G: the 3x3 filter gradients from the summed transformed products. */
+export function winogradFilterGradientFinish(du: usize, dw: usize, O: i32, C: i32): void {
+  const plane = <usize>(O * C) << 2;
+  for (let o = 0; o < O; o++) {
+    for (let c = 0; c < C; c++) {
+      const src = du + (<usize>(o * C + c) << 2);
+      // rows of Gᵀ M, each a 4-vector over the columns j of M (planes 4i + j)
+      const m0 = loadRow(src, 0, plane), m1 = loadRow(src, 1, plane), m2 = loadRow(src, 2, plane), m3 = loadRow(src, 3, plane);
+      const half = f32x4.splat(0.5);
+      const s12 = f32x4.mul(half, f32x4.add(m1, m2));
+      const t0 = f32x4.add(m0, s12), t1 = f32x4.mul(half, f32x4.sub(m1, m2)), t2 = f32x4.add(s12, m3);
+      const d = dw + (<usize>((o * C + c) * 9) << 2);
+      storeFilterRow(t0, d);
+      storeFilterRow(t1, d + 12);
+      storeFilterRow(t2, d + 24);
+    }
+  }
+}
+
+// Row i of M (planes 4i .. 4i + 3) as one vector.
+// @ts-ignore: decorator
+@inline function loadRow(src: usize, i: i32, plane: usize): v128 {
+  const p = src + <usize>(4 * i) * plane;
+  let v = f32x4.splat(load<f32>(p));
+  v = f32x4.replace_lane(v, 1, load<f32>(p + plane));
+  v = f32x4.replace_lane(v, 2, load<f32>(p + 2 * plane));
+  return f32x4.replace_lane(v, 3, load<f32>(p + 3 * plane));
+}
+
+// A row t of Gᵀ M times G: (t0 + (t1 + t2)/2, (t1 − t2)/2, (t1 + t2)/2 + t3).
+// @ts-ignore: decorator
+@inline function storeFilterRow(t: v128, d: usize): void {
+  const t0 = f32x4.extract_lane(t, 0), t1 = f32x4.extract_lane(t, 1), t2 = f32x4.extract_lane(t, 2), t3 = f32x4.extract_lane(t, 3);
+  const s = <f32>0.5 * (t1 + t2);
+  store<f32>(d, t0 + s);
+  store<f32>(d, <f32>0.5 * (t1 - t2), 4);
+  store<f32>(d, s + t3, 8);
+}

@@ -29,6 +29,9 @@ export interface KernelExports {
   winogradConv(x: number, u: number, y: number, geo: number, n0: number, n1: number, t0: number, t1: number, scratch: number, gemmScratch: number): void;
   winogradScratchBytes(geo: number, gemmBytes: number): number;
   winogradBlocks(geo: number): number;
+  winogradFilterGradient(x: number, dy: number, du: number, geo: number, n0: number, n1: number, scratch: number, gemmScratch: number): void;
+  winogradFilterGradientFinish(du: number, dw: number, O: number, C: number): void;
+  winogradGradientScratchBytes(geo: number, gemmBytes: number): number;
   lstmCell(gates: number, c: number, h: number, cNext: number, B: number, H: number): void;
   lstmCellBackward(gates: number, c: number, dh: number, dcNext: number, dgates: number, dc: number, B: number, H: number): void;
   gruCell(xp: number, hp: number, h: number, out: number, B: number, H: number): void;

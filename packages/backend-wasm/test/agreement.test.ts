@@ -110,6 +110,9 @@ describe('cpu and wasm agree', () => {
       { x: [1, 24, 10, 21], w: [16, 24, 3, 3], o: { padding: 'same' as const } },
       { x: [3, 16, 9, 9], w: [17, 16, 3, 3], o: {} },
       { x: [1, 160, 40, 30], w: [32, 160, 3, 3], o: { padding: 1 } },
+      // the Winograd filter gradient: blocks that gather several small images, and blocks that split an image
+      { x: [6, 32, 7, 7], w: [64, 32, 3, 3], o: { padding: 1 } },
+      { x: [3, 160, 9, 9], w: [32, 160, 3, 3], o: { padding: 1 } },
     ];
     for (const c of cases) {
       const xi = input(c.x), wi = input(c.w);

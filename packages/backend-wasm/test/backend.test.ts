@@ -129,7 +129,7 @@ describe('the wasm backend', () => {
     const run = () => tidy(() => ({
       mm: Array.from(a.matmul(b).dataSync()),
       conv: [x, xw, x1].flatMap((xx, i) => Array.from(conv2d(xx, i ? kw : k, null, { padding: 1 }).dataSync())),
-      dw: Array.from(grad((kk: nn.Tensor) => conv2d(x, kk, null, { padding: 1 }).square().sum())(k).dataSync()),
+      dw: [[x, k], [xw, kw]].flatMap(([xx, kk]) => Array.from(grad((w: nn.Tensor) => conv2d(xx!, w, null, { padding: 1 }).square().sum())(kk!).dataSync())),
     }));
     await setThreads(2);
     const two = run(), twoAgain = run();
@@ -139,8 +139,10 @@ describe('the wasm backend', () => {
     expect(one.mm).toEqual(two.mm);
     expect(one.conv).toEqual(two.conv);
     expect(twoAgain.dw).toEqual(two.dw);
-    const worst = Math.max(...one.dw.map((v, i) => Math.abs(v - two.dw[i]!) / Math.max(1, Math.abs(v))));
-    expect(worst).toBeLessThan(1e-5);
+    // other thread counts sum the partials in another order: the same within rounding of the largest entry (Winograd's sums cancel more)
+    const scale = Math.max(...one.dw.map(Math.abs));
+    const worst = Math.max(...one.dw.map((v, i) => Math.abs(v - two.dw[i]!))) / scale;
+    expect(worst).toBeLessThan(1e-6);
     for (const t of [a, b, x, k, xw, x1, kw]) t.dispose();
   });
 

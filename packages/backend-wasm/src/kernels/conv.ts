@@ -78,6 +78,9 @@ function winogradApplies(be: WasmBackend, x: readonly number[], w: readonly numb
 /** Bytes of V and M (one tile block) that should stay in L2. */
 const WINOGRAD_BLOCK_BYTES = 768 * 1024;
 
+/** Winograd tiles per block for C channels in and O out: V and M of a block in WINOGRAD_BLOCK_BYTES, a multiple of 8. */
+const tilesPerBlock = (C: number, O: number) => Math.max(8, Math.min(512, Math.floor(WINOGRAD_BLOCK_BYTES / (64 * (C + O)) / 8) * 8));
+
 /**
  * The Winograd convolution of x [N, C, H, W] into y [N, O, OH, OW] with top
  * and left padding (pt, pl): the filters' transform once, then images (or a
@@ -87,8 +90,7 @@ const WINOGRAD_BLOCK_BYTES = 768 * 1024;
 function winograd(be: WasmBackend, x: number, w: number, y: number, xShape: readonly number[], yShape: readonly number[], pt: number, pl: number, macs: number, flip = false): void {
   const [N, C, H, W] = xShape as [number, number, number, number];
   const [, O, OH, OW] = yShape as [number, number, number, number];
-  const tilesPerBlock = Math.max(8, Math.min(512, Math.floor(WINOGRAD_BLOCK_BYTES / (64 * (C + O)) / 8) * 8));
-  const [geo] = be.args([C, H, W, O, OH, OW, pt, pl, tilesPerBlock]);
+  const [geo] = be.args([C, H, W, O, OH, OW, pt, pl, tilesPerBlock(C, O)]);
   const uBytes = 16 * O * C * 4;
   const u = be.temp(uBytes);
   // the filter as stored is [O, C] (forward) or [C, O] (flipped)
@@ -99,6 +101,31 @@ function winograd(be: WasmBackend, x: number, w: number, y: number, xShape: read
     withScratch(be, 'winogradConv', parts, be.k.winogradScratchBytes(geo!, 0), (t, n, scratch) => [x, u, y, geo!, ...range(t, n), scratch, be.gemmScratch(t)]);
   } finally {
     be.freeTemp(u, uBytes);
+  }
+}
+
+/**
+ * The filter gradient of a Winograd-eligible convolution (x [N, C, H, W],
+ * dy [N, O, OH, OW]) into dw [O, C, 3, 3]: images over threads, each summing
+ * the 16 transformed products into a partial of its own; the partials are
+ * added in thread order (the same bits for a given thread count) and
+ * transformed back once.
+ */
+function winogradFilterGradient(be: WasmBackend, x: number, dy: number, dw: number, xShape: readonly number[], yShape: readonly number[], pt: number, pl: number): void {
+  const [N, C, H, W] = xShape as [number, number, number, number];
+  const [, O, OH, OW] = yShape as [number, number, number, number];
+  const [geo] = be.args([C, H, W, O, OH, OW, pt, pl, tilesPerBlock(C, O)]);
+  const macs = N * O * OH * OW * C * 9;
+  const parts = macs < PARALLEL_MACS ? 1 : Math.max(1, Math.min(N, be.threads));
+  const duBytes = 16 * O * C * 4;
+  const partials = Array.from({ length: parts }, () => be.temp(duBytes));
+  try {
+    for (const p of partials) be.view('float32', p, duBytes / 4).fill(0);
+    withScratch(be, 'winogradFilterGradient', parts, be.k.winogradGradientScratchBytes(geo!, 0), (t, n, scratch) => [x, dy, partials[t]!, geo!, ...splitRange(N, n, t), scratch, be.gemmScratch(t)]);
+    for (let t = 1; t < parts; t++) be.k.binary(0, partials[0]!, 1, partials[t]!, 1, partials[0]!, duBytes / 4);
+    be.k.winogradFilterGradientFinish(partials[0]!, dw, O, C);
+  } finally {
+    for (const p of partials) be.freeTemp(p, duBytes);
   }
 }
 
@@ -149,6 +176,10 @@ const backpropFilterKernel = wasmKernel(convOps.conv2dBackpropFilter, (inputs, a
   const dw = be.alloc('float32', size);
   if (size === 0) return [dw];
   const N = x!.shape[0]!;
+  if (sizeOf(dy!.shape) > 0 && winogradApplies(be, x!.shape, attrs.filterShape, dy!.shape, attrs)) {
+    winogradFilterGradient(be, ptr(x!), ptr(dy!), dw.ptr, x!.shape, dy!.shape, attrs.padding[0], attrs.padding[2]);
+    return [dw];
+  }
   const parts = Math.max(1, Math.min(N, be.threads));
   // Thread 0 accumulates into dw, the others into partials summed afterwards.
   const partials = [dw.ptr, ...Array.from({ length: parts - 1 }, () => be.temp(size * 4))];
