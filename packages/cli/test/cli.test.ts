@@ -27,6 +27,11 @@ describe('nn command', () => {
     expect(() => parseTrainArgs(['resnet', '--data', 'mnist'])).toThrow("nn train takes one model: mlp, lenet, resnetN or plainN (N = 6n + 2: 20, 32, 56, ...), vgg-small, googlenet-small or char-lstm (nn train MODEL --data ...), got 'resnet'");
     expect(() => parseTrainArgs(['resnet21', '--data', 'mnist'])).toThrow(UsageError);
     expect(parseTrainArgs(['plain56', '--data', 'mnist']).arch).toBe('plain56');
+    const regularised = parseTrainArgs(['resnet20', '--data', 'fashion-mnist', '--weight-decay', '5e-4', '--augment', 'crop-flip']);
+    expect([regularised.weightDecay, regularised.augment]).toEqual([5e-4, 'crop-flip']);
+    expect(parseTrainArgs(['resnet20', '--data', 'mnist'])).toMatchObject({ weightDecay: 0, augment: 'none' });
+    expect(() => parseTrainArgs(['mlp', '--data', 'mnist', '--weight-decay', '-1'])).toThrow("--weight-decay must be a non-negative number, got '-1'");
+    expect(() => parseTrainArgs(['mlp', '--data', 'mnist', '--augment', 'rotate'])).toThrow("--augment must be one of none, crop-flip, got 'rotate'");
     expect(() => parseTrainArgs(['mlp', '--data', 'mnist', '--lr', '-0.1'])).toThrow("--lr must be a positive number, got '-0.1'");
   });
 
