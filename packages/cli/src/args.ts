@@ -54,7 +54,7 @@ export interface EvalArgs {
   text: string | undefined;
 }
 
-function number(name: string, value: string | undefined, fallback: number, integer = false): number {
+export function number(name: string, value: string | undefined, fallback: number, integer = false): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || (integer && !Number.isInteger(n)) || n <= 0) {
@@ -63,7 +63,7 @@ function number(name: string, value: string | undefined, fallback: number, integ
   return n;
 }
 
-function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback?: T): T {
+export function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[], fallback?: T): T {
   if (value === undefined) {
     if (fallback === undefined) throw new UsageError(`--${name} is required (one of: ${allowed.join(', ')})`);
     return fallback;
@@ -92,7 +92,7 @@ function joinDashValues(args: string[], options: Options): string[] {
   return out;
 }
 
-function parse(args: string[], options: Options) {
+export function parse(args: string[], options: Options) {
   try {
     return parseArgs({ args: joinDashValues(args, options), options, allowPositionals: true, strict: true });
   } catch (e) {
@@ -100,7 +100,7 @@ function parse(args: string[], options: Options) {
   }
 }
 
-function seedOf(value: string | undefined): number {
+export function seedOf(value: string | undefined): number {
   if (value === undefined) return 1;
   const n = Number(value);
   if (!Number.isInteger(n)) throw new UsageError(`--seed must be an integer, got '${value}'`);
@@ -114,7 +114,7 @@ function dropoutRate(value: string | undefined): number {
   return p;
 }
 
-function weightDecayOf(value: string | undefined): number {
+export function weightDecayOf(value: string | undefined): number {
   if (value === undefined) return 0;
   const w = Number(value);
   if (!(w >= 0 && Number.isFinite(w))) throw new UsageError(`--weight-decay must be a non-negative number, got '${value}'`);
@@ -254,6 +254,8 @@ export const HELP = `nn: train and evaluate neural networks
 Usage:
   nn train mlp|lenet|resnetN|plainN|vgg-small|googlenet-small --data mnist|fashion-mnist [options]
   nn train char-lstm --text FILE|DIR [options]
+  nn train fcn32s|fcn16s|fcn8s|deconvnet --data mnist-seg|fashion-seg [options]
+  nn predict DIR --images FILE|DIR [--images ...] [--out DIR]
   nn eval DIR [--data mnist|fashion-mnist] [--batch B] [--text FILE]
   nn --help | --version
 
@@ -319,6 +321,29 @@ nn train char-lstm  trains a character-level LSTM language model
   --hidden H         LSTM size (default 128)   --layers L  (default 1)
   --lr X             Adam learning rate (default 0.002)
   --steps S          batches per epoch (default: one pass over the text)
+
+nn train fcn8s (fcn16s, fcn32s, deconvnet)  trains a segmentation net on
+               64x64 canvases composed from real digits (mnist-seg) or
+               Fashion-MNIST items (fashion-seg), 2 to 4 items each at random
+               positions and scales, each pixel labelled with the class of
+               the item whose ink covers it (0: background); reports pixel
+               accuracy, mean accuracy, mean IU and frequency-weighted IU on
+               the test canvases and writes predictions.png beside the
+               checkpoint. The nets use VGG-16's stages at 1/8 width (8 to 64
+               channels, fc 128); the FCNs with batch norm and 'same'
+               alignment, DeconvNet with a 1x1 fc6.
+  --train-size N / --test-size N   canvases (default 4000 / 500)
+  --size S           canvas side (default 64, at least 32)
+  --upsampling NAME  FCN: stepwise (default, the paper) or one-step
+  --decoder NAME     deconvnet: deconv (default, unpooling with switches and
+                     transposed convolutions) or bilinear
+  --augment NAME     none (default) or crop-flip (image and mask together)
+  --epochs, --batch (default 16), --lr, --optimizer, --momentum,
+  --weight-decay, --schedule (default cosine), --seed, --out as above
+
+nn predict DIR runs the segmentation net trained in DIR on PNG images (files
+               or directories) and writes a colour-coded mask PNG for each
+               (PASCAL VOC's palette) to --out (default DIR/masks).
 
 nn eval DIR    loads DIR/model.safetensors (the architecture and data set are
                read from its metadata) and prints loss and accuracy on the

@@ -14,11 +14,26 @@ import { getBackend, NNError, setBackend, use } from '@nn/tensor';
 import { type GlobalArgs, HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs, splitGlobalArgs, UsageError } from './args.js';
 import { trainCharLstm } from './char-lstm.js';
 import { evalCheckpoint, train } from './commands.js';
+import { isSegmentationArch, parsePredictArgs, parseSegmentationArgs, predictMasks, trainSegmentation } from './segmentation.js';
 
 export { HELP, parseTrainArgs, parseEvalArgs, splitGlobalArgs, UsageError, type TrainArgs, type EvalArgs, type GlobalArgs, type ImageArch, isImageArch } from './args.js';
 export { train, evalCheckpoint } from './commands.js';
 export { trainCharLstm, type CharLstmArgs } from './char-lstm.js';
 export { parseCharLstmArgs } from './args.js';
+export {
+  trainSegmentation,
+  predictMasks,
+  parseSegmentationArgs,
+  parsePredictArgs,
+  buildSegmentation,
+  isSegmentationArch,
+  SEGMENTATION_ARCHS,
+  SMALL_BACKBONE,
+  type SegmentationArch,
+  type SegmentationTrainArgs,
+  type SegmentationConfig,
+  type PredictArgs,
+} from './segmentation.js';
 
 /** The version of @nn/cli (`nn --version`). */
 export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -42,6 +57,12 @@ export async function run(argv: string[], out: (line: string) => void = console.
     if (command === 'train' && rest[0] === 'char-lstm') {
       const parsed = parseCharLstmArgs(rest.slice(1));
       job = async () => trainCharLstm(parsed, out);
+    } else if (command === 'train' && isSegmentationArch(rest[0])) {
+      const parsed = parseSegmentationArgs(rest);
+      job = () => trainSegmentation(parsed, out);
+    } else if (command === 'predict') {
+      const parsed = parsePredictArgs(rest);
+      job = async () => predictMasks(parsed, out);
     } else if (command === 'train') {
       const parsed = parseTrainArgs(rest);
       job = () => train(parsed, out);
@@ -49,7 +70,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       const parsed = parseEvalArgs(rest);
       job = () => evalCheckpoint(parsed, out);
     } else {
-      throw new UsageError(`unknown command '${command}' (commands: train, eval)`);
+      throw new UsageError(`unknown command '${command}' (commands: train, eval, predict)`);
     }
     await selectBackend(global, out);
     await job();

@@ -5,6 +5,7 @@
 import { nextSeed, type Tensor, ValueError } from '@nn/tensor';
 import { type BatchTransform, seededRandom } from './augment.js';
 import { collate, type Dataset } from './dataset.js';
+import type { JointTransform } from './joint-augment.js';
 
 /** Options of {@link DataLoader}. */
 export interface DataLoaderOptions {
@@ -21,6 +22,12 @@ export interface DataLoaderOptions {
    * Its random choices are seeded by (seed, epoch, batch).
    */
   transform?: BatchTransform;
+  /**
+   * Applied to the whole batch before `transform`: augmentations that must
+   * move inputs and targets together, such as segmentation's
+   * `composeJoint(jointRandomCrop(64, { padding: 4 }), jointRandomFlip())`.
+   */
+  jointTransform?: JointTransform;
 }
 
 /** A seeded Fisher-Yates permutation of 0..n-1 (mulberry32). */
@@ -54,10 +61,11 @@ export class DataLoader implements Iterable<Tensor[]> {
   readonly dropLast: boolean;
   readonly seed: number;
   readonly transform: BatchTransform | undefined;
+  readonly jointTransform: JointTransform | undefined;
   /** The epoch the next iteration will use; advanced by every full iteration. */
   epoch = 0;
 
-  constructor(dataset: Dataset, { batchSize = 1, shuffle = false, seed, dropLast = false, transform }: DataLoaderOptions = {}) {
+  constructor(dataset: Dataset, { batchSize = 1, shuffle = false, seed, dropLast = false, transform, jointTransform }: DataLoaderOptions = {}) {
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new ValueError(`batchSize must be a positive integer, got ${batchSize}`, 'DataLoader');
     this.dataset = dataset;
     this.batchSize = batchSize;
@@ -65,6 +73,7 @@ export class DataLoader implements Iterable<Tensor[]> {
     this.dropLast = dropLast;
     this.seed = seed ?? nextSeed();
     this.transform = transform;
+    this.jointTransform = jointTransform;
   }
 
   /** Number of batches per epoch. */
@@ -84,9 +93,14 @@ export class DataLoader implements Iterable<Tensor[]> {
     const batches = this.length;
     for (let b = 0; b < batches; b++) {
       const indices = order.subarray(b * this.batchSize, Math.min((b + 1) * this.batchSize, order.length));
-      const batch = collate(this.dataset, indices);
+      let batch = collate(this.dataset, indices);
+      const random = seededRandom((this.seed ^ Math.imul(this.epoch + 1, 0x85ebca6b) ^ Math.imul(b + 1, 0xc2b2ae35)) >>> 0);
+      if (this.jointTransform !== undefined) {
+        const transformed = this.jointTransform(batch, random);
+        batch.forEach((t, i) => t !== transformed[i] && t.dispose());
+        batch = transformed;
+      }
       if (this.transform !== undefined) {
-        const random = seededRandom((this.seed ^ Math.imul(this.epoch + 1, 0x85ebca6b) ^ Math.imul(b + 1, 0xc2b2ae35)) >>> 0);
         const input = batch[0]!;
         batch[0] = this.transform(input, random);
         if (batch[0] !== input) input.dispose();

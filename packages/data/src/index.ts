@@ -16,6 +16,8 @@ export { type Dataset, TensorDataset, Subset, collate } from './dataset.js';
 export { DataLoader, permutation, type DataLoaderOptions } from './dataloader.js';
 export { normalize, channelStats } from './transforms.js';
 export { compose, randomCrop, randomHorizontalFlip, normalizeChannels, randomErasing, seededRandom, type BatchTransform, type Random, type RandomErasingOptions } from './augment.js';
+export { jointRandomFlip, jointRandomCrop, composeJoint, type JointTransform } from './joint-augment.js';
+export { composeSegmentation, loadSegmentationFolder, maskToPng, readPngImages, vocPalette, type ComposeOptions, type SegmentationFolderOptions, type SegmentationSplit } from './segmentation.js';
 export { addingProblem } from './synthetic.js';
 export { loadText, CharVocabulary, sequenceBatch } from './text.js';
 export {

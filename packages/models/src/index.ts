@@ -19,3 +19,6 @@ export { VGG, vgg, VGG_CONFIGS, type VggOptions } from './vgg.js';
 export { GoogLeNet, Inception, InceptionAux, BasicConv2d, type ConvStyle, type GoogLeNetOptions, type GoogLeNetOutputs } from './googlenet.js';
 export { saveModel, loadModel, serializeModel, parseModel, describeModel, MODEL_FILE, ARCHITECTURE_KEY } from './saved-model/save-model.js';
 export { registerModule, ModelFormatError, type ModuleSpec, type SpecValue } from './saved-model/module-spec.js';
+export { FCN, fcn32s, fcn16s, fcn8s, Coords, type FcnOptions } from './fcn.js';
+export { DeconvNet, deconvNet, type DeconvNetOptions } from './deconvnet.js';
+export { type SegmentationBackbone, type BackboneLayout } from './segmentation-backbone.js';

@@ -12,7 +12,7 @@ import { concat, dispose, keep, type Tensor, tidy, ValueError } from '@nn/tensor
 import type { BatchLogs, Callback, TrainContext } from './callbacks.js';
 import { type EpochLogs, History } from './history.js';
 import { type LossFn, type LossName, resolveLoss } from './losses.js';
-import { type MetricSpec, resolveMetrics } from './metrics.js';
+import { metricValues, type MetricSpec, resolveMetrics } from './metrics.js';
 import { ProgressBar } from './progress.js';
 
 /**
@@ -138,14 +138,14 @@ function* fitSteps(model: Module, loader: DataLoader, options: FitOptions): Gene
       lossSum += lossValue * n;
       seen += n;
       const logs: BatchLogs = { batch: batch++, seen, loss: lossSum / seen };
-      for (const m of metrics) logs[m.name] = m.result();
+      for (const m of metrics) Object.assign(logs, metricValues(m));
       for (const c of callbacks) c.onBatchEnd?.(logs, ctx);
       if (stopping) break;
       yield;
     }
     const seconds = (performance.now() - start) / 1000;
     const logs: EpochLogs = { epoch, loss: lossSum / Math.max(seen, 1) };
-    for (const m of metrics) logs[m.name] = m.result();
+    for (const m of metrics) Object.assign(logs, metricValues(m));
     if (validation) {
       // The training values are logged above, so the same accumulators can be reset and reused.
       const val = yield* evaluateSteps(model, validation, { loss: lossFn, metrics });
@@ -207,7 +207,7 @@ function* evaluateSteps(model: Module, loader: DataLoader, options: EvaluateOpti
   }
   const out: Record<string, number> = {};
   if (lossFn) out.loss = lossSum / Math.max(seen, 1);
-  for (const m of metrics) out[m.name] = m.result();
+  for (const m of metrics) Object.assign(out, metricValues(m));
   return out;
 }
 

@@ -12,7 +12,9 @@
  */
 export { fit, fitAsync, evaluate, evaluateAsync, predict, predictAsync, type FitOptions, type EvaluateOptions, type EpochScheduler } from './fit.js';
 export { History, type EpochLogs } from './history.js';
-export { accuracy, topKAccuracy, TopKAccuracy, resolveMetrics, type Metric, type MetricSpec } from './metrics.js';
+export { accuracy, topKAccuracy, TopKAccuracy, resolveMetrics, metricValues, type Metric, type MetricSpec } from './metrics.js';
+export { ConfusionMatrix, SegmentationMetrics, type SegmentationScores } from './segmentation-metrics.js';
+export { segmentationGrid, writeSegmentationGrid, type SegmentationRow, type SegmentationGridOptions } from './segmentation-picture.js';
 export { resolveLoss, type LossFn, type LossName } from './losses.js';
 export { EarlyStopping, TerminateOnNaN, type Callback, type TrainContext, type BatchLogs, type EarlyStoppingOptions } from './callbacks.js';
 export { ProgressBar, type ProgressBarOptions } from './progress.js';

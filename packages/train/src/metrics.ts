@@ -67,6 +67,13 @@ export interface Metric {
   reset(): void;
   update(output: Tensor, target: Tensor): void;
   result(): number;
+  /** Several values at once, logged under their own keys instead of `name` (the segmentation metrics). */
+  results?(): Record<string, number>;
+}
+
+/** What a metric logs: its `results()`, or its `result()` under its name. */
+export function metricValues(metric: Metric): Record<string, number> {
+  return metric.results ? metric.results() : { [metric.name]: metric.result() };
 }
 
 /** Accumulates top-k accuracy over batches (k = 1: accuracy). */

@@ -10,6 +10,8 @@ import * as C from '@nn/layers-conv';
 import { Dropout, Flatten, Identity, Linear, type Module, Sequential } from '@nn/layers-core';
 import * as R from '@nn/layers-recurrent';
 import { CharLSTM } from '../char-lm.js';
+import { DeconvNet } from '../deconvnet.js';
+import { FCN } from '../fcn.js';
 import { GoogLeNet } from '../googlenet.js';
 import { BasicBlock, Bottleneck, CifarBlock, CifarResNet, ResNet } from '../resnet.js';
 import { SequenceClassifier } from '../sequence-classifier.js';
@@ -99,6 +101,8 @@ export const KNOWN_MODULES: readonly KnownModule[] = [
   known('Bottleneck', Bottleneck, (m) => [m.inPlanes, m.planes, m.stride]),
   known('CifarBlock', CifarBlock, (m) => [m.inPlanes, m.planes, m.stride, m.residual]),
   known('VGG', VGG, (m) => [{ ...m.options }]),
+  known('FCN', FCN, (m) => [m.options as unknown as SpecValue]),
+  known('DeconvNet', DeconvNet, (m) => [m.options as unknown as SpecValue]),
   known('GoogLeNet', GoogLeNet, (m) => [{ ...m.options }]),
   known('SequenceClassifier', SequenceClassifier, (m) => [
     m.inputSize,
