@@ -116,7 +116,7 @@ export function parseSegmentationArgs(args: string[]): SegmentationTrainArgs {
     size,
     epochs: number('epochs', v.epochs, 5, true),
     batch: number('batch', v.batch, 16, true),
-    lr: number('lr', v.lr, optimizer === 'adam' ? 2e-3 : 0.05),
+    lr: number('lr', v.lr, optimizer === 'adam' ? 0.01 : 0.05),
     optimizer,
     momentum,
     weightDecay: weightDecayOf(v['weight-decay']),
@@ -133,7 +133,7 @@ export function parseSegmentationArgs(args: string[]): SegmentationTrainArgs {
 function composedData(args: Pick<SegmentationTrainArgs, 'data' | 'dataDir' | 'trainSize' | 'testSize' | 'size' | 'seed'>): { train: SegmentationSplit; test: SegmentationSplit; classes: string[] } {
   const source = args.data === 'mnist-seg' ? loadMnist() : loadFashionMnist(args.dataDir);
   const names = args.data === 'mnist-seg' ? ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] : [...FASHION_MNIST_CLASSES];
-  const compose = (split: typeof source.train, count: number, seed: number) => composeSegmentation(split, { count, size: args.size, seed });
+  const compose = (split: typeof source.train, count: number, seed: number) => composeSegmentation(split, { count, size: args.size, seed, scale: [Math.min(0.8, args.size / 28), Math.min(1.6, Math.floor(args.size) / 28)] });
   const train = compose(source.train, args.trainSize, args.seed);
   const test = compose(source.test, args.testSize, args.seed + 1_000_003);
   for (const t of [source.train.images, source.train.labels, source.test.images, source.test.labels]) t.dispose();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CharLSTM, loadModel, mlp } from '@nn/models';
 import { getBackend } from '@nn/tensor';
-import { HELP, parseCharLstmArgs, parseTrainArgs, run, trainCharLstm, UsageError } from '../src/index.js';
+import { HELP, parseCharLstmArgs, parsePredictArgs, parseSegmentationArgs, parseTrainArgs, run, trainCharLstm, UsageError } from '../src/index.js';
 
 describe('nn command', () => {
   it('--help documents the commands and every option', async () => {
@@ -108,6 +108,29 @@ describe('nn train with the classification zoo', () => {
       expect(evalOut[1]).toContain(`accuracy ${accuracy.toFixed(2)}%`);
       expect(loadModel(dir).constructor.name).toBe(arch === 'resnet8' ? 'CifarResNet' : arch === 'vgg-small' ? 'VGG' : 'GoogLeNet');
     }
+  }, 120_000);
+});
+
+describe('nn train with the segmentation nets', () => {
+  it('parses their options and refuses the ones that do not apply', () => {
+    expect(parseSegmentationArgs(['fcn8s', '--data', 'mnist-seg'])).toMatchObject({ arch: 'fcn8s', size: 64, trainSize: 4000, upsampling: 'stepwise', lr: 0.01 });
+    expect(parseSegmentationArgs(['deconvnet', '--data', 'fashion-seg', '--decoder', 'bilinear']).decoder).toBe('bilinear');
+    expect(() => parseSegmentationArgs(['deconvnet', '--data', 'mnist-seg', '--upsampling', 'one-step'])).toThrow('--upsampling applies to the FCNs');
+    expect(() => parseSegmentationArgs(['fcn8s', '--data', 'mnist'])).toThrow("--data must be one of mnist-seg, fashion-seg, got 'mnist'");
+    expect(() => parseSegmentationArgs(['fcn8s', '--data', 'mnist-seg', '--size', '16'])).toThrow('--size must be at least 32');
+    expect(() => parsePredictArgs(['runs/x'])).toThrow(UsageError);
+  });
+
+  it('trains an FCN-8s on composed digit canvases, reports the four metrics, writes predictions.png; nn predict writes masks', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-fcn8s-'));
+    const out: string[] = [];
+    expect(await run(['train', 'fcn8s', '--data', 'mnist-seg', '--epochs', '1', '--train-size', '64', '--test-size', '16', '--size', '32', '--out', dir], (l) => out.push(l))).toBe(0);
+    expect(out.find((l) => l.startsWith('test (16 canvases)')), out.join('\n')).toMatch(/pixel accuracy [\d.]+%, mean accuracy [\d.]+%, mean IU [\d.]+%, frequency-weighted IU [\d.]+%/);
+    expect(existsSync(join(dir, 'predictions.png'))).toBe(true);
+    const predicted: string[] = [];
+    expect(await run(['predict', dir, '--images', join(dir, 'predictions.png'), '--out', join(dir, 'masks')], (l) => predicted.push(l))).toBe(0); // the grid picture as an input: any size of at least 32x32 works
+    expect(existsSync(join(dir, 'masks', 'predictions.png'))).toBe(true);
+    expect(predicted.at(-1)).toContain('fcn8s: wrote 1 mask to');
   }, 120_000);
 });
 
