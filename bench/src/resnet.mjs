@@ -18,7 +18,7 @@ import * as nn from '@nn/tensor';
 import { setThreads, wasmPlugin } from '@nn/backend-wasm';
 import * as tf from '@tensorflow/tfjs';
 import { tfResNet20 } from './tf-models.mjs';
-import { minTime, printTable } from './timing.mjs';
+import { minTime, nnBackends, printTable } from './timing.mjs';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 2 : 5;
@@ -46,11 +46,7 @@ function resnet18Inference() {
 
 nn.use(wasmPlugin);
 const rows = [];
-for (const [label, setup] of [
-  ['nn cpu', async () => nn.setBackend('cpu')],
-  ['nn wasm 1 thread', async () => { await nn.setBackend('wasm'); await setThreads(1); }],
-  ['nn wasm 2 threads', async () => { await nn.setBackend('wasm'); await setThreads(2); }],
-]) {
+for (const [label, setup] of nnBackends(nn, setThreads)) {
   await setup();
   rows.push([label, resnet20Step().toFixed(0), resnet18Inference().toFixed(1)]);
 }

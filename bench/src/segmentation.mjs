@@ -15,7 +15,7 @@ import { buildSegmentation } from '@nn/cli';
 import { crossEntropy } from '@nn/layers-core';
 import { Adam } from '@nn/optim';
 import * as nn from '@nn/tensor';
-import { minTime, printTable } from './timing.mjs';
+import { minTime, nnBackends, printTable } from './timing.mjs';
 
 const quick = process.argv.includes('--quick');
 const runs = quick ? 2 : 5;
@@ -44,11 +44,7 @@ function predictOne(arch) {
 
 nn.use(wasmPlugin);
 const rows = [];
-for (const [label, setup] of [
-  ['nn cpu', async () => nn.setBackend('cpu')],
-  ['nn wasm 1 thread', async () => { await nn.setBackend('wasm'); await setThreads(1); }],
-  ['nn wasm 2 threads', async () => { await nn.setBackend('wasm'); await setThreads(2); }],
-]) {
+for (const [label, setup] of nnBackends(nn, setThreads)) {
   await setup();
   rows.push([label, ...['fcn8s', 'deconvnet'].flatMap((arch) => [trainStep(arch).toFixed(1), predictOne(arch).toFixed(2)])]);
 }

@@ -24,3 +24,12 @@ export function printTable(header, rows) {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
 }
+
+/** nn's backends as the benches compare them: [label, async setup], for cpu and wasm at 1 and 2 threads. */
+export function nnBackends(nn, setThreads) {
+  return [
+    ['nn cpu', async () => nn.setBackend('cpu')],
+    ['nn wasm 1 thread', async () => { await nn.setBackend('wasm'); await setThreads(1); }],
+    ['nn wasm 2 threads', async () => { await nn.setBackend('wasm'); await setThreads(2); }],
+  ];
+}

@@ -6,7 +6,7 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { composeJoint, composeSegmentation, DataLoader, FASHION_MNIST_CLASSES, jointRandomCrop, jointRandomFlip, loadFashionMnist, loadMnist, maskToPng, readPngImages, type SegmentationSplit, TensorDataset } from '@nn/data';
+import { channelStats, composeJoint, composeSegmentation, DataLoader, FASHION_MNIST_CLASSES, jointRandomCrop, jointRandomFlip, loadFashionMnist, loadMnist, maskToPng, readPngImages, type SegmentationSplit, TensorDataset } from '@nn/data';
 import { loadSafetensors } from '@nn/io';
 import { crossEntropy, type Module } from '@nn/layers-core';
 import { DeconvNet, describeModel, FCN } from '@nn/models';
@@ -162,7 +162,8 @@ export async function trainSegmentation(args: SegmentationTrainArgs, log: (line:
   prepareOutDir(args.out);
   manualSeed(args.seed);
   const { train, test, classes } = composedData(args);
-  const mean = train.images.mean().item(), std = Math.sqrt(train.images.sub(mean).square().mean().item());
+  const stats = channelStats(train.images);
+  const [mean, std] = [stats.mean[0]!, stats.std[0]!];
   const config: SegmentationConfig = { arch: args.arch, data: args.data, upsampling: args.upsampling, decoder: args.decoder, size: args.size, classes, mean, std };
   const model = buildSegmentation(config);
   const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr, weightDecay: args.weightDecay }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum, weightDecay: args.weightDecay });
