@@ -256,6 +256,7 @@ Usage:
   nn train char-lstm --text FILE|DIR [options]
   nn train fcn32s|fcn16s|fcn8s|deconvnet --data mnist-seg|fashion-seg [options]
   nn predict DIR --images FILE|DIR [--images ...] [--out DIR]
+  nn compare DIR... [--rows N] [--out FILE]
   nn eval DIR [--data mnist|fashion-mnist] [--batch B] [--text FILE]
   nn --help | --version
 
@@ -344,6 +345,13 @@ nn train fcn8s (fcn16s, fcn32s, deconvnet)  trains a segmentation net on
 nn predict DIR runs the segmentation net trained in DIR on PNG images (files
                or directories) and writes a colour-coded mask PNG for each
                (PASCAL VOC's palette) to --out (default DIR/masks).
+
+nn compare DIR...  evaluates several segmentation runs on the same test
+               canvases (their data, size, seed and test size must agree),
+               prints a table of the four metrics and writes one picture of
+               input, ground truth and each run's masks to --out (default
+               compare.png), --rows canvases (default 6).
+  --data-dir DIR     fashion-seg: where the Fashion-MNIST IDX files are
 
 nn eval DIR    loads DIR/model.safetensors (the architecture and data set are
                read from its metadata) and prints loss and accuracy on the

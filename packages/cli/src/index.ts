@@ -14,6 +14,7 @@ import { getBackend, NNError, setBackend, use } from '@nn/tensor';
 import { type GlobalArgs, HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs, splitGlobalArgs, UsageError } from './args.js';
 import { trainCharLstm } from './char-lstm.js';
 import { evalCheckpoint, train } from './commands.js';
+import { compareSegmentation, parseCompareArgs } from './segmentation-compare.js';
 import { isSegmentationArch, parsePredictArgs, parseSegmentationArgs, predictMasks, trainSegmentation } from './segmentation.js';
 
 export { HELP, parseTrainArgs, parseEvalArgs, splitGlobalArgs, UsageError, type TrainArgs, type EvalArgs, type GlobalArgs, type ImageArch, isImageArch } from './args.js';
@@ -33,7 +34,11 @@ export {
   type SegmentationTrainArgs,
   type SegmentationConfig,
   type PredictArgs,
+  composedCanvases,
+  loadSegmentationRun,
+  describeSegmentation,
 } from './segmentation.js';
+export { compareSegmentation, parseCompareArgs, type CompareArgs, type RunScores } from './segmentation-compare.js';
 
 /** The version of @nn/cli (`nn --version`). */
 export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -63,6 +68,9 @@ export async function run(argv: string[], out: (line: string) => void = console.
     } else if (command === 'predict') {
       const parsed = parsePredictArgs(rest);
       job = async () => predictMasks(parsed, out);
+    } else if (command === 'compare') {
+      const parsed = parseCompareArgs(rest);
+      job = async () => compareSegmentation(parsed, out);
     } else if (command === 'train') {
       const parsed = parseTrainArgs(rest);
       job = () => train(parsed, out);
@@ -70,7 +78,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       const parsed = parseEvalArgs(rest);
       job = () => evalCheckpoint(parsed, out);
     } else {
-      throw new UsageError(`unknown command '${command}' (commands: train, eval, predict)`);
+      throw new UsageError(`unknown command '${command}' (commands: train, eval, predict, compare)`);
     }
     await selectBackend(global, out);
     await job();

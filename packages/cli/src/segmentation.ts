@@ -12,7 +12,7 @@ import { crossEntropy, type Module } from '@nn/layers-core';
 import { DeconvNet, describeModel, FCN } from '@nn/models';
 import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@nn/optim';
 import { manualSeed, NNError, type Tensor } from '@nn/tensor';
-import { fit, plotHistory, predict, saveCheckpoint, SegmentationMetrics, TerminateOnNaN, writeSegmentationGrid } from '@nn/train';
+import { fit, plotHistory, predict, saveCheckpoint, segmentationGrid, SegmentationMetrics, TerminateOnNaN } from '@nn/train';
 import { number, oneOf, parse, seedOf, UsageError, weightDecayOf } from './args.js';
 import { prepareOutDir } from './out-dir.js';
 
@@ -63,6 +63,9 @@ export interface SegmentationConfig {
   classes: string[];
   mean: number;
   std: number;
+  /** The run's seed and test canvases (absent in runs before 2026-12-03: 1 and 500, the defaults). */
+  seed?: number;
+  testSize?: number;
 }
 
 /** The encoder that trains on two CPU cores: VGG-16's stages at 1/8 width (8 to 64 channels), fc 128. */
@@ -129,25 +132,43 @@ export function parseSegmentationArgs(args: string[]): SegmentationTrainArgs {
   };
 }
 
-/** Train and test canvases: train canvases from the train split, test canvases from the test split. */
-function composedData(args: Pick<SegmentationTrainArgs, 'data' | 'dataDir' | 'trainSize' | 'testSize' | 'size' | 'seed'>): { train: SegmentationSplit; test: SegmentationSplit; classes: string[] } {
-  const source = args.data === 'mnist-seg' ? loadMnist() : loadFashionMnist(args.dataDir);
-  const names = args.data === 'mnist-seg' ? ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] : [...FASHION_MNIST_CLASSES];
-  const compose = (split: typeof source.train, count: number, seed: number) => composeSegmentation(split, { count, size: args.size, seed, scale: [Math.min(0.8, args.size / 28), Math.min(1.6, Math.floor(args.size) / 28)] });
-  const train = compose(source.train, args.trainSize, args.seed);
-  const test = compose(source.test, args.testSize, args.seed + 1_000_003);
-  for (const t of [source.train.images, source.train.labels, source.test.images, source.test.labels]) t.dispose();
-  return { train, test, classes: ['background', ...names] };
+/** Where the canvases of a run come from. */
+type CanvasSource = Pick<SegmentationTrainArgs, 'data' | 'dataDir' | 'size' | 'seed'>;
+
+/** The class names of a composed set: background, then the items' classes. */
+function classNames(data: SegmentationTrainArgs['data']): string[] {
+  return ['background', ...(data === 'mnist-seg' ? ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'] : FASHION_MNIST_CLASSES)];
+}
+
+/** `count` canvases composed from one split: train canvases from the train split, test canvases (another seed) from the test split. */
+export function composedCanvases(source: CanvasSource, split: 'train' | 'test', count: number): SegmentationSplit {
+  const items = source.data === 'mnist-seg' ? loadMnist() : loadFashionMnist(source.dataDir);
+  const size = source.size;
+  const canvases = composeSegmentation(items[split], { count, size, seed: split === 'train' ? source.seed : source.seed + 1_000_003, scale: [Math.min(0.8, size / 28), Math.min(1.6, size / 28)] });
+  for (const t of [items.train.images, items.train.labels, items.test.images, items.test.labels]) t.dispose();
+  return canvases;
+}
+
+/** A trained segmentation run: its net (weights loaded) and configuration. */
+export function loadSegmentationRun(dir: string): { model: Module; config: SegmentationConfig } {
+  const file = join(dir, 'model.safetensors');
+  if (!existsSync(file)) throw new UsageError(`no model.safetensors in ${dir} (train one with: nn train fcn8s --data mnist-seg --out ${dir})`);
+  const { tensors, metadata } = loadSafetensors(file);
+  const config = JSON.parse(metadata['nn.config'] ?? 'null') as SegmentationConfig | null;
+  if (config === null || !isSegmentationArch(config.arch)) throw new UsageError(`${file} holds no segmentation net (fcn8s, fcn16s, fcn32s and deconvnet runs do)`);
+  const model = buildSegmentation(config);
+  model.loadStateDict(tensors);
+  return { model, config };
 }
 
 /** A one-line name of a configuration. */
-function describe(config: SegmentationConfig): string {
+export function describeSegmentation(config: SegmentationConfig): string {
   if (config.arch === 'deconvnet') return config.decoder === 'deconv' ? 'deconvnet' : 'deconvnet (bilinear decoder)';
   return config.upsampling === 'one-step' && config.arch !== 'fcn32s' ? `${config.arch} (one-step upsampling)` : config.arch;
 }
 
 /** Standardises a batch of canvases with the training statistics. */
-const standardise = (config: SegmentationConfig) => (x: Tensor) => x.sub(config.mean).div(config.std);
+export const standardise = (config: SegmentationConfig) => (x: Tensor) => x.sub(config.mean).div(config.std);
 
 /** Pixels per test batch. */
 const EVAL_BATCH = 50;
@@ -161,10 +182,12 @@ const EVAL_BATCH = 50;
 export async function trainSegmentation(args: SegmentationTrainArgs, log: (line: string) => void = console.log): Promise<Record<string, number>> {
   prepareOutDir(args.out);
   manualSeed(args.seed);
-  const { train, test, classes } = composedData(args);
+  const train = composedCanvases(args, 'train', args.trainSize);
+  const test = composedCanvases(args, 'test', args.testSize);
+  const classes = classNames(args.data);
   const stats = channelStats(train.images);
   const [mean, std] = [stats.mean[0]!, stats.std[0]!];
-  const config: SegmentationConfig = { arch: args.arch, data: args.data, upsampling: args.upsampling, decoder: args.decoder, size: args.size, classes, mean, std };
+  const config: SegmentationConfig = { arch: args.arch, data: args.data, upsampling: args.upsampling, decoder: args.decoder, size: args.size, classes, mean, std, seed: args.seed, testSize: args.testSize };
   const model = buildSegmentation(config);
   const optimizer: Optimizer = args.optimizer === 'adam' ? new Adam(model.parameters(), { lr: args.lr, weightDecay: args.weightDecay }) : new SGD(model.parameters(), { lr: args.lr, momentum: args.momentum, weightDecay: args.weightDecay });
   const scheduler = args.schedule === 'cosine' ? new CosineAnnealingLR(optimizer, args.epochs) : undefined;
@@ -173,7 +196,7 @@ export async function trainSegmentation(args: SegmentationTrainArgs, log: (line:
   const trainLoader = new DataLoader(new TensorDataset(train.images, train.masks), { batchSize: args.batch, shuffle: true, seed: args.seed, transform, jointTransform });
   const testLoader = new DataLoader(new TensorDataset(test.images, test.masks), { batchSize: EVAL_BATCH, transform });
   const params = model.parameters().reduce((n, p) => n + p.size, 0);
-  log(`nn train ${describe(config)} on ${args.data}: ${args.trainSize} train / ${args.testSize} test canvases of ${args.size}x${args.size}, ${classes.length} classes, ${params.toLocaleString('en-US')} parameters, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
+  log(`nn train ${describeSegmentation(config)} on ${args.data}: ${args.trainSize} train / ${args.testSize} test canvases of ${args.size}x${args.size}, ${classes.length} classes, ${params.toLocaleString('en-US')} parameters, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
   const guard = new TerminateOnNaN();
   const started = performance.now();
   const history = fit(model, trainLoader, {
@@ -187,25 +210,30 @@ export async function trainSegmentation(args: SegmentationTrainArgs, log: (line:
   });
   const seconds = (performance.now() - started) / 1000;
   writeFileSync(join(args.out, 'history.json'), history.toJSON());
-  await plotHistory(history, join(args.out, 'curves.html'), { title: `${describe(config)} on ${args.data}` });
-  if (guard.message !== undefined) throw new NNError(`${guard.message}. Wrote history.json and curves.html to ${args.out}; no checkpoint.`);
+  const title = `${describeSegmentation(config)} on ${args.data}`;
+  if (guard.message !== undefined) {
+    await plotHistory(history, join(args.out, 'curves.html'), { title });
+    throw new NNError(`${guard.message}. Wrote history.json and curves.html to ${args.out}; no checkpoint.`);
+  }
   saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config), 'nn.model': describeModel(model) } });
   const last = history.last!;
   const result = { pixelAccuracy: last.valPixelAccuracy!, meanAccuracy: last.valMeanAccuracy!, meanIU: last.valMeanIU!, frequencyWeightedIU: last.valFrequencyWeightedIU! };
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
   log(`test (${args.testSize} canvases): pixel accuracy ${pct(result.pixelAccuracy)}, mean accuracy ${pct(result.meanAccuracy)}, mean IU ${pct(result.meanIU)}, frequency-weighted IU ${pct(result.frequencyWeightedIU)} (${seconds.toFixed(0)} s)`);
-  writePicture(join(args.out, 'predictions.png'), model, config, test, describe(config));
-  log(`wrote ${join(args.out, 'model.safetensors')}, optimizer.safetensors, curves.html, history.json, predictions.png`);
+  const picture = predictionsPicture(model, config, test);
+  writeFileSync(join(args.out, 'predictions.png'), picture);
+  await plotHistory(history, join(args.out, 'curves.html'), { title, figures: [{ caption: `${describeSegmentation(config)}: test canvases, their ground truth and the predicted masks`, png: picture }] });
+  log(`wrote ${join(args.out, 'model.safetensors')}, optimizer.safetensors, curves.html (with the picture), history.json, predictions.png`);
   return result;
 }
 
 /** The first test canvases, their truth and the model's masks, as a PNG grid. */
-function writePicture(file: string, model: Module, config: SegmentationConfig, test: SegmentationSplit, name: string, rows = 6): void {
+function predictionsPicture(model: Module, config: SegmentationConfig, test: SegmentationSplit, rows = 6): Buffer {
   const n = Math.min(rows, test.images.shape[0]!);
   const images = test.images.slice([0], [n]);
   const masks = predict(model, standardise(config)(images)).argmax(1);
-  writeSegmentationGrid(
-    file,
+  const name = describeSegmentation(config);
+  return segmentationGrid(
     Array.from({ length: n }, (_, i) => ({ image: images.index(i), truth: test.masks.index(i), predictions: [masks.index(i)] })),
     { classes: config.classes, columns: [name], title: `${name} on ${config.data} test canvases` },
   );
@@ -229,13 +257,7 @@ export function parsePredictArgs(args: string[]): PredictArgs {
 
 /** `nn predict`: runs a trained segmentation net on PNG images and writes one colour-coded mask PNG per image. Returns the files written. */
 export function predictMasks(args: PredictArgs, log: (line: string) => void = console.log): string[] {
-  const file = join(args.dir, 'model.safetensors');
-  if (!existsSync(file)) throw new UsageError(`no model.safetensors in ${args.dir} (train one with: nn train fcn8s --data mnist-seg --out ${args.dir})`);
-  const { tensors, metadata } = loadSafetensors(file);
-  const config = JSON.parse(metadata['nn.config'] ?? 'null') as SegmentationConfig | null;
-  if (config === null || !isSegmentationArch(config.arch)) throw new UsageError(`${file} holds no segmentation net (nn predict runs fcn8s, fcn16s, fcn32s and deconvnet runs)`);
-  const model = buildSegmentation(config);
-  model.loadStateDict(tensors);
+  const { model, config } = loadSegmentationRun(args.dir);
   const { images, files } = readPngImages(args.images, 1);
   const masks = predict(model, standardise(config)(images), { batchSize: 8 }).argmax(1);
   prepareOutDir(args.out);
@@ -244,6 +266,6 @@ export function predictMasks(args: PredictArgs, log: (line: string) => void = co
     writeFileSync(outFile, maskToPng(masks.index(i)));
     return outFile;
   });
-  log(`${describe(config)}: wrote ${written.length} mask${written.length === 1 ? '' : 's'} to ${args.out} (colours: PASCAL VOC's palette; classes ${config.classes.map((c, i) => `${i} ${c}`).join(', ')})`);
+  log(`${describeSegmentation(config)}: wrote ${written.length} mask${written.length === 1 ? '' : 's'} to ${args.out} (colours: PASCAL VOC's palette; classes ${config.classes.map((c, i) => `${i} ${c}`).join(', ')})`);
   return written;
 }

@@ -131,7 +131,25 @@ describe('nn train with the segmentation nets', () => {
     expect(await run(['predict', dir, '--images', join(dir, 'predictions.png'), '--out', join(dir, 'masks')], (l) => predicted.push(l))).toBe(0); // the grid picture as an input: any size of at least 32x32 works
     expect(existsSync(join(dir, 'masks', 'predictions.png'))).toBe(true);
     expect(predicted.at(-1)).toContain('fcn8s: wrote 1 mask to');
-  }, 120_000);
+    expect(readFileSync(join(dir, 'curves.html'), 'utf8')).toContain('<img alt="fcn8s: test canvases, their ground truth and the predicted masks" src="data:image/png;base64,');
+
+    // nn compare: a second run on the same canvases, side by side; the first run's metrics come back exactly.
+    const other = mkdtempSync(join(tmpdir(), 'nn-deconvnet-'));
+    expect(await run(['train', 'deconvnet', '--data', 'mnist-seg', '--epochs', '1', '--train-size', '32', '--test-size', '16', '--size', '32', '--out', other], () => {})).toBe(0);
+    const compared: string[] = [];
+    const grid = join(dir, 'compare.png');
+    expect(await run(['compare', dir, other, '--rows', '3', '--out', grid], (l) => compared.push(l))).toBe(0);
+    const miu = /mean IU ([\d.]+)%/.exec(out.find((l) => l.startsWith('test (16 canvases)'))!)![1];
+    expect(compared.find((l) => l.startsWith('| fcn8s |'))).toMatch(new RegExp(`^\\| fcn8s \\| [\\d.]+ \\| [\\d.]+ \\| ${miu} \\|`));
+    expect(compared.some((l) => l.startsWith('| deconvnet |'))).toBe(true);
+    const width = readFileSync(grid).readUInt32BE(16); // the PNG's IHDR width
+    expect(width).toBeGreaterThan(4 * 32 * 3); // input, ground truth and two prediction columns, zoomed 3x
+    const bigger = mkdtempSync(join(tmpdir(), 'nn-fcn8s-'));
+    expect(await run(['train', 'fcn8s', '--data', 'mnist-seg', '--epochs', '1', '--train-size', '16', '--test-size', '8', '--size', '32', '--out', bigger], () => {})).toBe(0);
+    const err: string[] = [];
+    expect(await run(['compare', dir, bigger], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err[0]).toContain(`${bigger} was tested on other canvases than ${dir}`);
+  }, 180_000);
 });
 
 describe('nn --backend wasm', () => {

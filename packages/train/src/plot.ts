@@ -57,12 +57,23 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   }
 }
 
-/** Writes a chart to `path` (creating its folder): SVG, or HTML with the SVG inline when the path ends in `.html`. */
-export async function writeChart(spec: TopLevelSpec, path: string): Promise<void> {
+/** A picture shown below a chart in its HTML file. */
+export interface Figure {
+  /** The caption under the picture. */
+  caption: string;
+  /** PNG bytes (inlined as a data URL, so the HTML stays one file). */
+  png: Uint8Array;
+}
+
+/** Writes a chart to `path` (creating its folder): SVG, or HTML with the SVG inline, and any `figures` below it, when the path ends in `.html`. */
+export async function writeChart(spec: TopLevelSpec, path: string, figures: readonly Figure[] = []): Promise<void> {
   const svg = await renderSvg(spec);
   const title = typeof spec.title === 'string' ? spec.title : 'nn';
+  const escape = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;');
+  const images = figures.map((f) => `<figure><img alt="${escape(f.caption)}" src="data:image/png;base64,${Buffer.from(f.png).toString('base64')}"><figcaption>${escape(f.caption)}</figcaption></figure>\n`).join('');
+  if (figures.length > 0 && !path.endsWith('.html')) throw new ValueError(`figures go into an HTML report; ${path} is not .html`, 'writeChart');
   const content = path.endsWith('.html')
-    ? `<!doctype html>\n<html><head><meta charset="utf-8"><title>${title}</title></head><body>\n${svg}\n</body></html>\n`
+    ? `<!doctype html>\n<html><head><meta charset="utf-8"><title>${escape(title)}</title></head><body>\n${svg}\n${images}</body></html>\n`
     : svg;
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, content);
@@ -76,20 +87,22 @@ export async function plotSeries(series: readonly Series[], path: string, option
 
 /**
  * Plots a training history: losses (train and validation) and accuracies
- * side by side, to SVG or HTML.
+ * (and IU metrics) side by side, to SVG or HTML; an HTML report shows
+ * `figures` (e.g. predicted masks) below the curves.
  */
-export async function plotHistory(history: History, path: string, { title = 'Training curves' }: { title?: string } = {}): Promise<void> {
+export async function plotHistory(history: History, path: string, { title = 'Training curves', figures = [] }: { title?: string; figures?: readonly Figure[] } = {}): Promise<void> {
   const epochs = history.get('epoch').map((e) => e + 1);
   const pick = (keys: string[]) => keys.filter((k) => history.get(k).length > 0).map((k) => ({ name: k, values: history.get(k), x: epochs }));
   const losses = pick(['loss', 'valLoss']);
-  const accuracies = pick(history.keys().filter((k) => /accuracy|^top|^valTop/i.test(k)));
+  const accuracies = pick(history.keys().filter((k) => /accuracy|^top|^valTop|IU$/i.test(k)));
   if (losses.length === 0) throw new ValueError('the history has no loss to plot', 'plotHistory');
-  const charts = [seriesSpec(losses, { title: 'loss', yLabel: 'loss' }), ...(accuracies.length ? [seriesSpec(accuracies, { title: 'accuracy', yLabel: 'accuracy' })] : [])];
+  const scoresLabel = accuracies.some((a) => a.name.endsWith('IU')) ? 'accuracy and IU' : 'accuracy';
+  const charts = [seriesSpec(losses, { title: 'loss', yLabel: 'loss' }), ...(accuracies.length ? [seriesSpec(accuracies, { title: scoresLabel, yLabel: scoresLabel })] : [])];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     title,
     hconcat: charts.map(({ $schema: _, ...c }) => c),
     resolve: { scale: { color: 'independent' } },
   } as TopLevelSpec;
-  await writeChart(spec, path);
+  await writeChart(spec, path, figures);
 }

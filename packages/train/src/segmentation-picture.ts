@@ -100,7 +100,7 @@ export function segmentationGrid(rows: readonly SegmentationRow[], { classes, co
     g.strokeStyle = '#808080';
     g.strokeRect(x, y, 12, 12);
     g.fillStyle = '#000000';
-    g.fillText(`${k} ${name}`, x + 16, y + 10, 110);
+    g.fillText(name, x + 16, y + 10, 110);
   });
   return canvas.toBuffer('image/png');
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PNG } from 'pngjs';
 import { crossEntropy } from '@nn/layers-core';
-import { DTypeError, ShapeError, tensor, ValueError, zeros } from '@nn/tensor';
+import { requiresGrad } from '@nn/autograd';
+import { DTypeError, memory, ones, randn, ShapeError, tensor, tidy, ValueError, zeros } from '@nn/tensor';
 import { ConfusionMatrix, SegmentationMetrics, segmentationGrid } from '../src/index.js';
 
 /** One-hot scores [1, C, 1, P] that predict `pred` at each of P pixels. */
@@ -76,6 +77,27 @@ describe('per-pixel cross-entropy at segmentation sizes', () => {
     expect(loss.item()).toBeCloseTo(sum / wsum, 5);
     expect(() => crossEntropy(logits, tensor(labels.map((v) => (v === 255 ? 9 : v)), [N, H, W], 'int32'), { ignoreIndex: 255 })).toThrow(ValueError);
     expect(() => crossEntropy(logits, zeros([N, H, W + 1], 'int32'))).toThrow(ShapeError);
+  });
+
+  it('holds no one-hot copy of the label map: forward and backward at VOC-like sizes stay within a few logits-sized tensors', () => {
+    const [N, C, H, W] = [2, 21, 128, 128];
+    const logitsBytes = N * C * H * W * 4;
+    const labels = tensor(Int32Array.from({ length: N * H * W }, (_, i) => (i % 11 === 0 ? 255 : i % C)), [N, H, W], 'int32');
+    const before = memory().bytes;
+    const grad = tidy(() => {
+      const logits = requiresGrad(randn([N, C, H, W]));
+      const loss = crossEntropy(logits, labels, { ignoreIndex: 255, weight: ones([C]) });
+      // The logits, their classes-last copy and the log-softmax: 3x. A float one-hot target (or its mask) would add 1x more.
+      expect((memory().bytes - before) / logitsBytes).toBeLessThan(3.5);
+      loss.backward();
+      expect(logits.grad!.shape).toEqual([N, C, H, W]);
+      // ...plus the gradient: 4x.
+      expect((memory().bytes - before) / logitsBytes).toBeLessThan(4.5);
+      return logits.grad!;
+    });
+    grad.dispose(); // gradients outlive tidy, as parameters' do
+    expect(memory().bytes).toBe(before);
+    labels.dispose();
   });
 });
 
