@@ -3,9 +3,9 @@
  * @module
  */
 import type { Backend } from './backend.js';
-import { Engine, type MemoryInfo } from './engine.js';
+import { Engine, type MemoryInfo, type OpRecorder } from './engine.js';
 import { corePlugin } from './core-plugin.js';
-import { type CoverageRow, type Plugin, Registry } from './registry.js';
+import { type Attrs, type CoverageRow, type Plugin, Registry } from './registry.js';
 import { Tensor } from './tensor.js';
 
 const CORE_KEY = Symbol.for('@nn/tensor.core');
@@ -80,6 +80,17 @@ export function activeBackend(): Backend {
 /** The op x backend matrix of the current registry. */
 export function coverage(): CoverageRow[] {
   return getRegistry().coverage();
+}
+
+/**
+ * Runs `fn` and reports to `recorder` each op it runs at the top level, in
+ * order, with inputs, outputs and attributes (the ops inside composites and
+ * kernels are not reported, except for the composites that `expand` names:
+ * those run as their decomposition, whose ops are reported). The basis of
+ * ONNX export.
+ */
+export function traceOps<T>(recorder: OpRecorder, fn: () => T, expand?: (op: string, attrs: Attrs) => boolean): T {
+  return getEngine().trace(recorder, fn, expand);
 }
 
 /** Live tensors and bytes, in total and per backend. */

@@ -29,6 +29,13 @@ export interface GradHook {
   backward(tensor: Tensor, gradient?: Tensor): void;
 }
 
+/**
+ * Sees every op run at the top level while {@link Engine.trace} is on: ops
+ * called by user code, layers and models, not the ops that a composite or a
+ * kernel runs inside them. ONNX export builds its graph from these.
+ */
+export type OpRecorder = (op: string, inputs: readonly Tensor[], outputs: readonly Tensor[], attrs: Attrs) => void;
+
 /** Live tensors and bytes, in total and per backend. */
 export interface MemoryInfo {
   tensors: number;
@@ -51,6 +58,9 @@ export class Engine {
   private readonly perBackend = new Map<string, { tensors: number; bytes: number }>();
   private readonly warned = new Set<string>();
   private noRecordDepth = 0;
+  private tracer: OpRecorder | undefined;
+  private traceExpand: ((op: string, attrs: Attrs) => boolean) | undefined;
+  private traceDepth = 0;
   private readonly finalizer = new FinalizationRegistry<DataRef>((ref) => {
     this.count(ref.backend.name, -1, 0);
     this.release(ref);
@@ -257,6 +267,47 @@ export class Engine {
    * decomposition; else the `cpu` kernel with the data moved (warned once).
    */
   run(name: string, inputs: readonly Tensor[], attrs: Attrs = {}): Tensor[] {
+    if (this.tracer === undefined) return this.dispatch(name, inputs, attrs);
+    const top = this.traceDepth === 0;
+    const composite = top && this.traceExpand?.(name, attrs) === true ? this.registry.op(name).composite : undefined;
+    if (composite !== undefined) {
+      // Seen through: the composite's own ops are recorded in its place.
+      const outputs = composite([...inputs], attrs);
+      this.checkOutputs(name, outputs, this.registry.op(name).infer(this.checkInputs(this.registry.op(name), inputs), attrs));
+      return outputs;
+    }
+    this.traceDepth++;
+    let outputs: Tensor[];
+    try {
+      outputs = this.dispatch(name, inputs, attrs);
+    } finally {
+      this.traceDepth--;
+    }
+    if (top) this.tracer(name, inputs, outputs, attrs);
+    return outputs;
+  }
+
+  /**
+   * Runs `fn` with `recorder` seeing each top-level op it runs (in order,
+   * with its inputs, outputs and attributes). A composite op for which
+   * `expand` returns true is run as its decomposition, whose ops are
+   * recorded in its place. Traces do not nest.
+   */
+  trace<T>(recorder: OpRecorder, fn: () => T, expand?: (op: string, attrs: Attrs) => boolean): T {
+    if (this.tracer !== undefined) throw new NNError('a trace is already running; traces do not nest', 'trace');
+    this.tracer = recorder;
+    this.traceExpand = expand;
+    this.traceDepth = 0;
+    try {
+      return fn();
+    } finally {
+      this.tracer = undefined;
+      this.traceExpand = undefined;
+    }
+  }
+
+  /** {@link run} without tracing. */
+  private dispatch(name: string, inputs: readonly Tensor[], attrs: Attrs): Tensor[] {
     const def = this.registry.op(name);
     const metas = this.checkInputs(def, inputs);
     const outMetas = def.infer(metas, attrs);

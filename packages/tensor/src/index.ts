@@ -24,11 +24,12 @@ export {
   activeBackend,
   coverage,
   memory,
+  traceOps,
   tidy,
   keep,
   dispose,
 } from './context.js';
-export type { MemoryInfo } from './engine.js';
+export type { MemoryInfo, OpRecorder } from './engine.js';
 export {
   Registry,
   type Attrs,
