@@ -126,7 +126,9 @@ export function protoValues(p: OnnxTensor): { dims: number[]; dtype: DType; valu
   // Copy raw bytes to an aligned buffer of their own.
   const bytes = (n: number) => {
     if (raw!.length !== n * size) throw new OnnxFormatError(`${where} has ${raw!.length} bytes of data, expected ${n * size}`, 'importOnnx');
-    return raw!.slice().buffer;
+    const copy = new Uint8Array(raw!.length); // (a Buffer's slice() is a view, not a copy)
+    copy.set(raw!);
+    return copy.buffer;
   };
   const checked = <T extends { length: number }>(v: T): T => {
     if (v.length !== size) throw new OnnxFormatError(`${where} has ${v.length} values, expected ${size}`, 'importOnnx');

@@ -9,6 +9,7 @@
 import protobuf from 'protobufjs';
 
 const opt = (type: string, id: number) => ({ type, id });
+// Packed only where onnx.proto says [packed = true] (proto2 repeated scalars are otherwise unpacked).
 const rep = (type: string, id: number, packed = false) => ({ rule: 'repeated', type, id, ...(packed ? { options: { packed: true } } : {}) });
 
 const descriptor = {
@@ -26,8 +27,8 @@ const descriptor = {
             s: opt('bytes', 4),
             t: opt('TensorProto', 5),
             g: opt('GraphProto', 6),
-            floats: rep('float', 7, true),
-            ints: rep('int64', 8, true),
+            floats: rep('float', 7),
+            ints: rep('int64', 8),
             strings: rep('bytes', 9),
             tensors: rep('TensorProto', 10),
             graphs: rep('GraphProto', 11),
@@ -72,7 +73,7 @@ const descriptor = {
         },
         TensorProto: {
           fields: {
-            dims: rep('int64', 1, true),
+            dims: rep('int64', 1),
             dataType: opt('int32', 2),
             floatData: rep('float', 4, true),
             int32Data: rep('int32', 5, true),
@@ -106,6 +107,9 @@ const descriptor = {
     },
   },
 };
+
+// onnx.proto is proto2: a field set to 0 (keepdims: 0, transA: 0) is written, not dropped as proto3 would.
+for (const type of Object.values(descriptor.nested.onnx.nested)) (type as { edition?: string }).edition = 'proto2';
 
 /** The ModelProto message type. */
 export const ModelProto: protobuf.Type = protobuf.Root.fromJSON(descriptor).lookupType('onnx.ModelProto');
