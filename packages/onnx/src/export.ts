@@ -12,6 +12,7 @@ import type { Module } from '@nn/layers-core';
 import { fmtShape, getRegistry, type Tensor, tidy, traceOps, ValueError } from '@nn/tensor';
 import { OnnxUnsupportedError } from './errors.js';
 import { type ExportContext, EXPORTERS, exportsAsComposite } from './export-ops.js';
+import { exportRecurrent, isRecurrentLayer } from './export-recurrent.js';
 import { GraphBuilder } from './graph-builder.js';
 import { encodeModel, type OnnxModelProto, type OnnxValueInfo, onnxType } from './proto.js';
 
@@ -36,19 +37,35 @@ export interface ExportOptions {
 /** The opsets written. */
 export const OPSETS = { min: 13, max: 21, default: 17 } as const;
 
-/** The module path of each module, for node names and error messages. */
-function moduleScopes(model: Module, g: GraphBuilder): () => void {
+/**
+ * Hooks on every module: the module path names the nodes; a recurrent
+ * layer is written as whole ONNX nodes, its own ops left unrecorded.
+ */
+function moduleHooks(model: Module, g: GraphBuilder): () => void {
   const stack: string[] = [];
-  const handles = model.namedModules().flatMap(([name, m]) => [
-    m.registerForwardPreHook(() => {
-      stack.push(name);
-      g.scope = name;
-    }),
-    m.registerForwardHook(() => {
-      stack.pop();
-      g.scope = stack.at(-1) ?? '';
-    }),
-  ]);
+  const handles = model.namedModules().flatMap(([name, m]) => {
+    let input: Tensor | undefined;
+    return [
+      m.registerForwardPreHook((_, inputs) => {
+        stack.push(name);
+        g.scope = name;
+        if (isRecurrentLayer(m)) {
+          if (inputs.length !== 1) throw new OnnxUnsupportedError(`${m.constructor.name} '${name}' is exported with its input only (no initial states)`, 'exportOnnx');
+          if (g.suppress === 0) input = inputs[0];
+          g.suppress++;
+        }
+      }),
+      m.registerForwardHook((_, __, output) => {
+        if (isRecurrentLayer(m)) {
+          g.suppress--;
+          if (g.suppress === 0 && input !== undefined && g.isValue(input)) exportRecurrent(g, m, input, output);
+          input = undefined;
+        }
+        stack.pop();
+        g.scope = stack.at(-1) ?? '';
+      }),
+    ];
+  });
   return () => handles.forEach((h) => h.remove());
 }
 
@@ -81,12 +98,12 @@ export function exportOnnx(model: Module, exampleInputs: Tensor | readonly Tenso
         const dynamicAxes: Record<string, Record<number, string>> | false = options.dynamicAxes ?? Object.fromEntries([...inputNames, ...(options.outputNames ?? ['output'])].map((n): [string, Record<number, string>] => [n, { 0: 'batch' }]));
         const dynamicBatch = dynamicAxes !== false && inputNames.some((n) => dynamicAxes[n]?.[0] !== undefined);
         const pools: ExportContext['pools'] = new Map();
-        const removeHooks = moduleScopes(model, g);
+        const removeHooks = moduleHooks(model, g);
         let result: unknown;
         try {
           result = traceOps(
             (op, ins, outs, attrs) => {
-              if (!ins.some((t) => g.isValue(t))) return; // a constant: computed now, stored when read
+              if (g.suppress > 0 || !ins.some((t) => g.isValue(t))) return; // inside a recurrent layer, or a constant: computed now, stored when read
               const exporter = EXPORTERS[op];
               if (exporter === undefined) throw new OnnxUnsupportedError(`op '${op}' (inputs ${ins.map((t) => fmtShape(t.shape)).join(', ')}) in module '${g.scope || '(top)'}' has no ONNX mapping and no composite form to export instead`, 'exportOnnx');
               exporter({

@@ -9,7 +9,7 @@ import { int64Proto, tensorProto, tensorToProto } from './proto.js';
 import { AttributeType, DataType } from './schema.js';
 
 /** An attribute value, tagged with its ONNX type. */
-export type AttrValue = { int: number } | { float: number } | { ints: readonly number[] } | { floats: readonly number[] } | { string: string } | { tensor: OnnxTensor };
+export type AttrValue = { int: number } | { float: number } | { ints: readonly number[] } | { floats: readonly number[] } | { string: string } | { strings: readonly string[] } | { tensor: OnnxTensor };
 
 /** Attribute helpers: `int(1)`, `ints([1, 1])`, ... */
 export const int = (v: number): AttrValue => ({ int: v });
@@ -22,6 +22,7 @@ function attribute(name: string, v: AttrValue): OnnxAttribute {
   if ('ints' in v) return { name, type: AttributeType.INTS, ints: [...v.ints] };
   if ('floats' in v) return { name, type: AttributeType.FLOATS, floats: [...v.floats] };
   if ('string' in v) return { name, type: AttributeType.STRING, s: new TextEncoder().encode(v.string) };
+  if ('strings' in v) return { name, type: AttributeType.STRINGS, strings: v.strings.map((t) => new TextEncoder().encode(t)) };
   return { name, type: AttributeType.TENSOR, t: v.tensor };
 }
 
@@ -34,6 +35,8 @@ export class GraphBuilder {
   private readonly used = new Set<string>();
   /** The name of the module whose forward pass is running (node names). */
   scope = '';
+  /** Above 0 inside a module written as a whole (a recurrent layer): its own ops are not recorded. */
+  suppress = 0;
 
   constructor(private readonly parameterNames: Map<Tensor, string>) {}
 

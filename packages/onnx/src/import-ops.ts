@@ -6,6 +6,7 @@
 import { interpolate, localResponseNorm } from '@nn/layers-conv';
 import { type Attrs, fmtShape, full, getEngine, ShapeError, type Tensor, tensor, where, zeros } from '@nn/tensor';
 import { OnnxFormatError, OnnxUnsupportedError } from './errors.js';
+import { recurrent } from './import-recurrent.js';
 import type { OnnxAttribute, OnnxNode } from './proto.js';
 import { protoToTensor } from './proto.js';
 
@@ -472,6 +473,9 @@ export const IMPORTERS: Record<string, Impl> = {
   MaxUnpool: maxUnpool,
   Resize: resize,
   Upsample: resize,
+  LSTM: recurrent('LSTM'),
+  GRU: recurrent('GRU'),
+  RNN: recurrent('RNN'),
 };
 
 /** Checks that a node's outputs are what the implementation gave, as a format error otherwise. */
