@@ -257,6 +257,8 @@ Usage:
   nn train fcn32s|fcn16s|fcn8s|deconvnet --data mnist-seg|fashion-seg [options]
   nn predict DIR --images FILE|DIR [--images ...] [--out DIR]
   nn compare DIR... [--rows N] [--out FILE]
+  nn export DIR --onnx FILE [--opset N]
+  nn run MODEL.onnx --input FILE|DIR [--input ...] [--out DIR] [--top K]
   nn eval DIR [--data mnist|fashion-mnist] [--batch B] [--text FILE]
   nn --help | --version
 
@@ -352,6 +354,18 @@ nn compare DIR...  evaluates several segmentation runs on the same test
                input, ground truth and each run's masks to --out (default
                compare.png), --rows canvases (default 6).
   --data-dir DIR     fashion-seg: where the Fashion-MNIST IDX files are
+
+nn export DIR  writes the run trained in DIR as an ONNX model (opset 17 by
+               default, 13 to 21 with --opset) with a dynamic batch axis.
+               Image and segmentation models take raw pixels in [0, 1]:
+               the run's standardisation (and padding) are in the graph.
+               A char-lstm run takes character ids [time, batch].
+
+nn run MODEL.onnx  runs any ONNX model with nn on PNG images (files or
+               directories, converted to the model's 1 or 3 channels):
+               prints the --top K classes (default 3) with their
+               probabilities, or for per-pixel outputs writes mask PNGs to
+               --out (default masks).
 
 nn eval DIR    loads DIR/model.safetensors (the architecture and data set are
                read from its metadata) and prints loss and accuracy on the

@@ -14,6 +14,7 @@ import { getBackend, NNError, setBackend, use } from '@nn/tensor';
 import { type GlobalArgs, HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs, splitGlobalArgs, UsageError } from './args.js';
 import { trainCharLstm } from './char-lstm.js';
 import { evalCheckpoint, train } from './commands.js';
+import { exportRun, parseExportArgs, parseRunArgs, runOnnx } from './onnx-commands.js';
 import { compareSegmentation, parseCompareArgs } from './segmentation-compare.js';
 import { isSegmentationArch, parsePredictArgs, parseSegmentationArgs, predictMasks, trainSegmentation } from './segmentation.js';
 
@@ -39,6 +40,7 @@ export {
   describeSegmentation,
 } from './segmentation.js';
 export { compareSegmentation, parseCompareArgs, type CompareArgs, type RunScores } from './segmentation-compare.js';
+export { exportRun, runOnnx, parseExportArgs, parseRunArgs, type ExportArgs, type RunArgs, type RunResult } from './onnx-commands.js';
 
 /** The version of @nn/cli (`nn --version`). */
 export const VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -68,6 +70,12 @@ export async function run(argv: string[], out: (line: string) => void = console.
     } else if (command === 'predict') {
       const parsed = parsePredictArgs(rest);
       job = async () => predictMasks(parsed, out);
+    } else if (command === 'export') {
+      const parsed = parseExportArgs(rest);
+      job = async () => exportRun(parsed, out);
+    } else if (command === 'run') {
+      const parsed = parseRunArgs(rest);
+      job = async () => runOnnx(parsed, out);
     } else if (command === 'compare') {
       const parsed = parseCompareArgs(rest);
       job = async () => compareSegmentation(parsed, out);
@@ -78,7 +86,7 @@ export async function run(argv: string[], out: (line: string) => void = console.
       const parsed = parseEvalArgs(rest);
       job = () => evalCheckpoint(parsed, out);
     } else {
-      throw new UsageError(`unknown command '${command}' (commands: train, eval, predict, compare)`);
+      throw new UsageError(`unknown command '${command}' (commands: train, eval, predict, compare, export, run)`);
     }
     await selectBackend(global, out);
     await job();

@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CharLSTM, loadModel, mlp } from '@nn/models';
-import { getBackend } from '@nn/tensor';
-import { HELP, parseCharLstmArgs, parsePredictArgs, parseSegmentationArgs, parseTrainArgs, run, trainCharLstm, UsageError } from '../src/index.js';
+import ort from 'onnxruntime-node';
+import { maskToPng, readPngImages } from '@nn/data';
+import { loadSafetensors } from '@nn/io';
+import { getBackend, rand, tensor } from '@nn/tensor';
+import { HELP, parseCharLstmArgs, parseExportArgs, parsePredictArgs, parseRunArgs, parseSegmentationArgs, parseTrainArgs, run, trainCharLstm, UsageError } from '../src/index.js';
 
 describe('nn command', () => {
   it('--help documents the commands and every option', async () => {
@@ -108,6 +111,39 @@ describe('nn train with the classification zoo', () => {
       expect(evalOut[1]).toContain(`accuracy ${accuracy.toFixed(2)}%`);
       expect(loadModel(dir).constructor.name).toBe(arch === 'resnet8' ? 'CifarResNet' : arch === 'vgg-small' ? 'VGG' : 'GoogLeNet');
     }
+  }, 120_000);
+});
+
+describe('nn export and nn run (ONNX)', () => {
+  it('exports a trained LeNet with its standardisation inside; onnxruntime and nn run give the same answers; nn run reads PNGs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nn-export-'));
+    expect(await run(['train', 'lenet', '--data', 'mnist', '--epochs', '1', '--train-size', '500', '--out', join(dir, 'run'), '--backend', 'cpu'], () => {})).toBe(0);
+    const out: string[] = [];
+    expect(await run(['export', join(dir, 'run'), '--onnx', join(dir, 'lenet.onnx'), '--backend', 'cpu'], (l) => out.push(l))).toBe(0);
+    expect(out.at(-1)).toMatch(/wrote .*lenet\.onnx .*opset 17\): input: float32 images \[batch, 1, 28, 28\] with values in \[0, 1\]/);
+    // The exported graph = standardise, then the checkpoint's model.
+    const { tensors, metadata } = loadSafetensors(join(dir, 'run', 'model.safetensors'));
+    const { mean, std } = JSON.parse(metadata['nn.config']!) as { mean: number; std: number };
+    const model = loadModel(join(dir, 'run')).eval();
+    expect(Object.keys(tensors).length).toBeGreaterThan(0);
+    const x = rand([3, 1, 28, 28]);
+    const want = model.call(x.sub(mean).div(std)).dataSync();
+    const session = await ort.InferenceSession.create(readFileSync(join(dir, 'lenet.onnx')));
+    const got = (await session.run({ input: new ort.Tensor('float32', x.dataSync() as Float32Array, [3, 1, 28, 28]) })).output!.data as Float32Array;
+    got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 4));
+    // nn run on a PNG of the first image: its top class is the model's argmax.
+    writeFileSync(join(dir, 'digit.png'), maskToPng(tensor(Int32Array.from({ length: 784 }, (_, i) => (i % 28 > 10 && i % 28 < 16 ? 1 : 0)), [28, 28], 'int32')));
+    const ran: string[] = [];
+    expect(await run(['run', join(dir, 'lenet.onnx'), '--input', join(dir, 'digit.png'), '--top', '2', '--backend', 'cpu'], (l) => ran.push(l))).toBe(0);
+    expect(ran.at(-1)).toMatch(/^digit\.png: \d \([\d.]+%\), \d \([\d.]+%\)$/);
+    const { images } = readPngImages([join(dir, 'digit.png')], 1);
+    const argmax = model.call(images.sub(mean).div(std)).argmax(1).dataSync()[0];
+    expect(ran.at(-1)!.startsWith(`digit.png: ${argmax} (`)).toBe(true);
+    expect(() => parseExportArgs([join(dir, 'run')])).toThrow('--onnx FILE is required');
+    expect(() => parseRunArgs(['x.onnx'])).toThrow('--input FILE|DIR is required');
+    const err: string[] = [];
+    expect(await run(['export', join(dir, 'nothing'), '--onnx', join(dir, 'x.onnx')], () => {}, (l) => err.push(l))).toBe(2);
+    expect(err[0]).toContain('no model.safetensors in');
   }, 120_000);
 });
 

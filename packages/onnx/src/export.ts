@@ -38,12 +38,15 @@ export interface ExportOptions {
 export const OPSETS = { min: 13, max: 21, default: 17 } as const;
 
 /**
- * Hooks on every module: the module path names the nodes; a recurrent
- * layer is written as whole ONNX nodes, its own ops left unrecorded.
+ * Hooks on the containers and recurrent layers: the module path names the
+ * nodes; a recurrent layer is written as whole ONNX nodes, its own ops left
+ * unrecorded. Leaf layers get no hooks, since a hook turns off the fusions
+ * of eval mode (convolution + batch norm + ReLU) that the export keeps.
  */
 function moduleHooks(model: Module, g: GraphBuilder): () => void {
   const stack: string[] = [];
-  const handles = model.namedModules().flatMap(([name, m]) => {
+  const hooked = model.namedModules().filter(([, m]) => isRecurrentLayer(m) || m.children().length > 0);
+  const handles = hooked.flatMap(([name, m]) => {
     let input: Tensor | undefined;
     return [
       m.registerForwardPreHook((_, inputs) => {
