@@ -38,6 +38,7 @@ export {
   composedCanvases,
   loadSegmentationRun,
   describeSegmentation,
+  type CanvasSource,
 } from './segmentation.js';
 export { compareSegmentation, parseCompareArgs, type CompareArgs, type RunScores } from './segmentation-compare.js';
 export { exportRun, runOnnx, parseExportArgs, parseRunArgs, type ExportArgs, type RunArgs, type RunResult } from './onnx-commands.js';

@@ -133,7 +133,7 @@ export function parseSegmentationArgs(args: string[]): SegmentationTrainArgs {
 }
 
 /** Where the canvases of a run come from. */
-type CanvasSource = Pick<SegmentationTrainArgs, 'data' | 'dataDir' | 'size' | 'seed'>;
+export type CanvasSource = Pick<SegmentationTrainArgs, 'data' | 'dataDir' | 'size' | 'seed'>;
 
 /** The class names of a composed set: background, then the items' classes. */
 function classNames(data: SegmentationTrainArgs['data']): string[] {

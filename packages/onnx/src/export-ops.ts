@@ -97,6 +97,7 @@ function reshapeTarget(c: ExportContext, from: readonly number[], to: readonly n
 
 const TRANSPOSE_LAST = (rank: number) => [...Array(rank - 2).keys(), rank - 1, rank - 2];
 
+/** How each nn op is written, by op name. */
 export const EXPORTERS: Record<string, Exporter> = {
   abs: unary('Abs'),
   exp: unary('Exp'),
@@ -243,3 +244,16 @@ function convAttrs(c: ExportContext): Record<string, AttrValue> {
 export function exportsAsComposite(op: string, attrs: Attrs): boolean {
   return op === 'localResponseNorm' && (attrs.size as number) % 2 === 0;
 }
+
+/** The ONNX form of each exported op, for the README's table (a test keeps it in step with {@link EXPORTERS}). */
+export const EXPORT_FORMS: Record<string, string> = {
+  abs: 'Abs', exp: 'Exp', log: 'Log', neg: 'Neg', sqrt: 'Sqrt', sin: 'Sin', cos: 'Cos', floor: 'Floor', ceil: 'Ceil', round: 'Round', sign: 'Sign', erf: 'Erf',
+  relu: 'Relu', sigmoid: 'Sigmoid', tanh: 'Tanh', clone: 'Identity', logicalNot: 'Not', rsqrt: 'Sqrt, Reciprocal',
+  add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', pow: 'Pow', maximum: 'Max', minimum: 'Min', eq: 'Equal', lt: 'Less', gt: 'Greater', le: 'LessOrEqual', ge: 'GreaterOrEqual',
+  logicalAnd: 'And', logicalOr: 'Or', where: 'Where', leakyRelu: 'LeakyRelu', elu: 'Elu', softmax: 'Softmax', logSoftmax: 'LogSoftmax', cast: 'Cast',
+  mean: 'ReduceMean (GlobalAveragePool over H, W)', sum: 'ReduceSum', max: 'ReduceMax', min: 'ReduceMin', argmax: 'ArgMax',
+  reshape: 'Reshape (batch axis kept free)', transpose: 'Transpose', broadcastTo: 'Expand', concat: 'Concat', stack: 'Unsqueeze, Concat', split: 'Split', gather: 'Gather',
+  slice: 'Slice (whole axes left out)', pad: 'Pad', matmul: 'MatMul (Transpose where transposed)', fusedLinear: 'Gemm transB (MatMul, Add above rank 2), activation',
+  conv2d: 'Conv', fusedConv2d: 'Conv with bias, activation', convTranspose2d: 'ConvTranspose', maxPool2d: 'MaxPool (Indices when read)', avgPool2d: 'AveragePool',
+  maxUnpool2d: 'MaxUnpool (output_shape from Shape of the pooling input)', localResponseNorm: 'LRN (odd sizes; even sizes through the composite)',
+};

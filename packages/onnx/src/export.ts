@@ -6,8 +6,8 @@
  * keep their state-dict names.
  * @module
  */
-import { writeFileSync } from 'node:fs';
 import { noGrad } from '@nn/autograd';
+import { nodeFs } from '@nn/io';
 import type { Module } from '@nn/layers-core';
 import { fmtShape, getRegistry, type Tensor, tidy, traceOps, ValueError } from '@nn/tensor';
 import { OnnxUnsupportedError } from './errors.js';
@@ -181,5 +181,5 @@ function dropUnusedOutputs(g: GraphBuilder, graphOutputs: Set<string>): void {
 
 /** {@link exportOnnx} to a file. */
 export function saveOnnx(path: string, model: Module, exampleInputs: Tensor | readonly Tensor[], options: ExportOptions = {}): void {
-  writeFileSync(path, exportOnnx(model, exampleInputs, options));
+  nodeFs('saveOnnx').writeFileSync(path, exportOnnx(model, exampleInputs, options));
 }

@@ -483,3 +483,15 @@ export function checkOutputCount(node: OnnxNode, got: number): void {
   const named = node.output.filter((n) => n !== '').length;
   if (got < named) throw new OnnxFormatError(`${node.opType} node '${node.name ?? ''}' names ${named} outputs; nn computes ${got}`, 'importOnnx');
 }
+
+/** Where an op's older opsets differ, what nn reads (for the README's table). */
+export const IMPORT_NOTES: Record<string, string> = {
+  Conv: '1-D and 2-D; auto_pad', ConvTranspose: '2-D; output_shape, auto_pad; symmetric pads', Gemm: 'alpha, beta, transA, transB',
+  Reshape: 'shape as attribute before 5; allowzero', Slice: 'attributes before 10; steps > 0', Squeeze: 'axes attribute before 13', Unsqueeze: 'axes attribute before 13',
+  Split: 'split attribute before 13; num_outputs (18)', Pad: 'attributes before 11; axes (18); constant mode', Clip: 'min/max attributes before 11',
+  Softmax: 'flattened at axis before 13', LogSoftmax: 'flattened at axis before 13', ReduceMean: 'axes input from 18', ReduceMax: 'axes input from 18', ReduceMin: 'axes input from 18', ReduceSum: 'axes input from 13',
+  MaxPool: 'Indices per plane (as nn and PyTorch), read by MaxUnpool', AveragePool: 'count_include_pad', BatchNormalization: 'inference form (opsets 7-15 alike)',
+  Resize: 'nearest (integral scales) and linear (half_pixel, align_corners)', Upsample: 'as Resize', LRN: 'odd sizes', Dropout: 'identity (inference)',
+  LSTM: 'forward, reverse, bidirectional; layout; default activations', GRU: 'linear_before_reset 0 and 1', RNN: 'Tanh or Relu',
+  Gather: 'negative indices', Shape: 'start, end (15)', Constant: 'value, value_float(s), value_int(s)',
+};

@@ -5,7 +5,7 @@
  * as a state dict.
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { nodeFs } from '@nn/io';
 import { convPlugin } from '@nn/layers-conv';
 import { Module, Parameter } from '@nn/layers-core';
 import { DTypeError, fmtShape, isFloat, keep, ShapeError, type Tensor, use, ValueError } from '@nn/tensor';
@@ -107,7 +107,7 @@ export class OnnxModel extends Module {
     });
   }
 
-  /** The first output of the graph for the given inputs (in the order of {@link inputs}). */
+  /** The first output of the graph for the given inputs (in the order of {@link OnnxModel.inputs}). */
   forward(...inputs: Tensor[]): Tensor {
     return this.runGraph(inputs)[this.outputNames[0]!]!;
   }
@@ -181,8 +181,8 @@ export class OnnxModel extends Module {
   }
 }
 
-/** Reads an ONNX model (bytes, or a file path) as an {@link OnnxModel}. */
+/** Reads an ONNX model (bytes, or a file path in Node) as an {@link OnnxModel}. */
 export function importOnnx(source: Uint8Array | string): OnnxModel {
-  const bytes = typeof source === 'string' ? readFileSync(source) : source;
+  const bytes = typeof source === 'string' ? nodeFs('importOnnx').readFileSync(source) : source;
   return new OnnxModel(decodeModel(bytes));
 }

@@ -14,3 +14,4 @@ export { exportOnnx, saveOnnx, OPSETS, type ExportOptions } from './export.js';
 export { OnnxFormatError, OnnxUnsupportedError } from './errors.js';
 export { decodeModel, encodeModel, type OnnxModelProto, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxAttribute, type OnnxValueInfo } from './proto.js';
 export { importOnnx, OnnxModel, IMPORT_OPSETS, type OnnxInputSpec } from './import.js';
+export { opTableMarkdown } from './op-table.js';

@@ -140,6 +140,26 @@ describe('importOnnx: models nn did not write agree with onnxruntime', () => {
     const x = randn([2, 2, 5, 6]);
     expect(maxRelError(await runOrt(bytes, x, { input: 'x', output: 'y' }), nnOutput(importOnnx(bytes), x))).toBeLessThan(1e-5);
   });
+  it('opset 13: Resize (linear half_pixel, nearest asymmetric), MaxPool -> MaxUnpool with its Indices, LeakyRelu, Clip, Concat', async () => {
+    const str = (name: string, v: string) => ({ name, type: 3, s: new TextEncoder().encode(v) });
+    const bytes = model(
+      13,
+      [
+        node('Resize', ['x', '', 'scales'], ['up'], [str('mode', 'linear'), str('coordinate_transformation_mode', 'half_pixel')]),
+        node('Resize', ['x', '', 'scales'], ['near'], [str('mode', 'nearest'), str('coordinate_transformation_mode', 'asymmetric'), str('nearest_mode', 'floor')]),
+        node('Concat', ['up', 'near'], ['cat'], [intAttr('axis', 1)]),
+        node('MaxPool', ['cat'], ['pooled', 'idx'], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]),
+        node('LeakyRelu', ['pooled'], ['lr'], [floatAttr('alpha', 0.2)]),
+        node('MaxUnpool', ['lr', 'idx'], ['un'], [ints('kernel_shape', [2, 2]), ints('strides', [2, 2])]),
+        node('Clip', ['un', 'lo', 'hi'], ['y']),
+      ],
+      [f32('scales', [4], [1, 1, 2, 2]), f32('lo', [], [-0.3]), f32('hi', [], [0.8])],
+      [valueInfo('x', [2, 3, 4, 5])],
+      [valueInfo('y', [2, 6, 8, 10])],
+    );
+    const x = randn([2, 3, 4, 5]);
+    expect(maxRelError(await runOrt(bytes, x, { input: 'x', output: 'y' }), nnOutput(importOnnx(bytes), x))).toBeLessThan(1e-5);
+  });
 });
 
 describe('importOnnx: bad input is a typed error', () => {
