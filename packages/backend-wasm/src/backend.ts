@@ -63,6 +63,8 @@ export class WasmBackend implements Backend<WasmData> {
   private readonly module: WebAssembly.Module;
   private pool: ThreadPool | undefined;
   private readonly scratch: number[] = [];
+  /** Data computed once from a tensor's storage (Winograd-transformed filters), freed with it. */
+  private readonly derived = new Map<WasmData, Map<string, { ptr: number; bytes: number }>>();
   private readonly arena: number;
   private buffer: ArrayBufferLike | undefined;
   private u8!: Uint8Array;
@@ -122,6 +124,29 @@ export class WasmBackend implements Backend<WasmData> {
   disposeData(handle: WasmData): void {
     const { ptr, bytes } = handle;
     this.heap.free(ptr, bytes);
+    const derived = this.derived.get(handle);
+    if (derived !== undefined) {
+      for (const d of derived.values()) this.heap.free(d.ptr, d.bytes);
+      this.derived.delete(handle);
+    }
+  }
+
+  /**
+   * `bytes` computed from `handle`'s data by `compute` (into the pointer it
+   * gets), once: later calls with the same key return the same memory, until
+   * the handle is disposed. Storage is never written after it is made
+   * (`assign` swaps storage), so the result stays valid while it lives: a
+   * layer's weights in inference are transformed on the first call only.
+   */
+  derivedData(handle: WasmData, key: string, bytes: number, compute: (ptr: number) => void): number {
+    let byKey = this.derived.get(handle);
+    const known = byKey?.get(key);
+    if (known !== undefined) return known.ptr;
+    const ptr = this.heap.alloc(bytes);
+    compute(ptr);
+    if (byKey === undefined) this.derived.set(handle, (byKey = new Map()));
+    byKey.set(key, { ptr, bytes });
+    return ptr;
   }
 
   /** A typed-array view of `size` elements at `ptr` (valid until the memory grows). */

@@ -131,6 +131,9 @@ describe('cpu and wasm agree', () => {
       { x: [1, 2, 11, 12], k: 3, o: { stride: 1, dilation: 2, ceilMode: true } },
       { x: [1, 1, 9, 30], k: [2, 3] as [number, number], o: { stride: [1, 3] as [number, number], padding: [1, 1] as [number, number] } },
       { x: [2, 1, 10, 40], k: 2, o: { stride: 1 } },
+      // large enough to split the planes over threads (13 planes: uneven parts), and the 2x2 fast path split too
+      { x: [1, 13, 56, 56], k: 3, o: { stride: 1, padding: 1, ceilMode: true } },
+      { x: [1, 64, 64, 64], k: 2, o: {} },
     ];
     for (const c of cases) {
       const xi = input(c.x);

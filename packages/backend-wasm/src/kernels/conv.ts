@@ -87,21 +87,16 @@ const tilesPerBlock = (C: number, O: number) => Math.max(8, Math.min(512, Math.f
  * small batch's tile blocks) over threads. With `flip`, w is [C, O, 3, 3] and
  * convolves rotated by 180° with in and out swapped: the input gradient.
  */
-function winograd(be: WasmBackend, x: number, w: number, y: number, xShape: readonly number[], yShape: readonly number[], pt: number, pl: number, macs: number, flip = false): void {
+function winograd(be: WasmBackend, x: number, w: WasmData, y: number, xShape: readonly number[], yShape: readonly number[], pt: number, pl: number, macs: number, flip = false): void {
   const [N, C, H, W] = xShape as [number, number, number, number];
   const [, O, OH, OW] = yShape as [number, number, number, number];
   const [geo] = be.args([C, H, W, O, OH, OW, pt, pl, tilesPerBlock(C, O)]);
-  const uBytes = 16 * O * C * 4;
-  const u = be.temp(uBytes);
-  // the filter as stored is [O, C] (forward) or [C, O] (flipped)
-  if (flip) be.k.winogradFilter(w, u, C, O, 1);
-  else be.k.winogradFilter(w, u, O, C, 0);
-  try {
-    const [parts, range] = convSplit(be, N, be.k.winogradBlocks(geo!), 1, macs);
-    withScratch(be, 'winogradConv', parts, be.k.winogradScratchBytes(geo!, 0), (t, n, scratch) => [x, u, y, geo!, ...range(t, n), scratch, be.gemmScratch(t)]);
-  } finally {
-    be.freeTemp(u, uBytes);
-  }
+  // The filter's transform, kept with the filter: a serial step that a
+  // batch-1 inference would otherwise repeat for every call.
+  // The filter as stored is [O, C] (forward) or [C, O] (flipped).
+  const u = be.derivedData(w, flip ? 'winograd-flipped' : 'winograd', 16 * O * C * 4, (u) => (flip ? be.k.winogradFilter(w.ptr, u, C, O, 1) : be.k.winogradFilter(w.ptr, u, O, C, 0)));
+  const [parts, range] = convSplit(be, N, be.k.winogradBlocks(geo!), 1, macs);
+  withScratch(be, 'winogradConv', parts, be.k.winogradScratchBytes(geo!, 0), (t, n, scratch) => [x, u, y, geo!, ...range(t, n), scratch, be.gemmScratch(t)]);
 }
 
 /**
@@ -139,7 +134,7 @@ function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef {
     if (y.bytes === 0) return [y];
     const pixels = yShape[2]! * yShape[3]!;
     const macs = sizeOf(yShape) * sizeOf(w!.shape.slice(1));
-    if (winogradApplies(be, x!.shape, w!.shape, yShape, attrs)) winograd(be, ptr(x!), ptr(w!), y.ptr, x!.shape, yShape, attrs.padding[0], attrs.padding[2], macs);
+    if (winogradApplies(be, x!.shape, w!.shape, yShape, attrs)) winograd(be, ptr(x!), w!.data, y.ptr, x!.shape, yShape, attrs.padding[0], attrs.padding[2], macs);
     else perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr], pixels, macs);
     if (b !== undefined) {
       const [code, param] = activationCode(attrs.activation ?? null);
@@ -162,7 +157,7 @@ const backpropInputKernel = wasmKernel(convOps.conv2dBackpropInput, (inputs, att
   // At stride 1 the input gradient is a convolution of dy with the filters
   // rotated by 180° and in/out swapped, padded by 2 − p: Winograd's too.
   if (pt <= 2 && pl <= 2 && winogradApplies(be, dy!.shape, w!.shape, attrs.inputShape, attrs)) {
-    winograd(be, ptr(dy!), ptr(w!), dx.ptr, dy!.shape, attrs.inputShape, 2 - pt, 2 - pl, sizeOf(attrs.inputShape) * sizeOf(w!.shape) / w!.shape[1]!, true);
+    winograd(be, ptr(dy!), w!.data, dx.ptr, dy!.shape, attrs.inputShape, 2 - pt, 2 - pl, sizeOf(attrs.inputShape) * sizeOf(w!.shape) / w!.shape[1]!, true);
     return [dx];
   }
   perImage(be, 'conv2dBackpropInput', attrs.inputShape[0]!, geometry(be, attrs.inputShape, w!.shape, dy!.shape, attrs), () => [ptr(dy!), ptr(w!), dx.ptr]);

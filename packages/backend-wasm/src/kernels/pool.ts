@@ -4,7 +4,11 @@
  * @module
  */
 import { type KernelDef, poolOps, sizeOf, ValueError } from '@nn/tensor';
+import { splitRange } from '../backend.js';
 import { FLOAT32, wasmKernel } from './wasm-kernel.js';
+
+/** Below this many window reads a pooling runs on one thread (waking a worker costs tens of microseconds). */
+const PARALLEL_READS = 1 << 18;
 
 const maxPoolKernel = wasmKernel(poolOps.maxPool2d, (inputs, attrs, ctx) => {
   const [x] = inputs;
@@ -14,8 +18,18 @@ const maxPoolKernel = wasmKernel(poolOps.maxPool2d, (inputs, attrs, ctx) => {
   const y = be.alloc('float32', N * C * OH * OW), idx = be.alloc('int32', N * C * OH * OW);
   if (y.bytes === 0) return [y, idx];
   const { kernel, stride, padding, dilation } = attrs;
-  const [geo] = be.args([N * C, H, W, OH, OW, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[2], dilation[0], dilation[1]]);
-  be.k.maxPool2d(x!.data.ptr, y.ptr, idx.ptr, geo!);
+  // Planes split over threads, each with a geometry of its own plane count.
+  const planes = N * C;
+  const reads = planes * OH * OW * kernel[0] * kernel[1];
+  const parts = reads < PARALLEL_READS ? 1 : Math.min(be.threads, planes);
+  const ranges = [[0, planes], ...Array.from({ length: parts > 1 ? parts : 0 }, (_, t) => splitRange(planes, parts, t))];
+  const geos = be.args(...ranges.map(([p0, p1]) => [p1! - p0!, H, W, OH, OW, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[2], dilation[0], dilation[1]]));
+  be.parallel('maxPool2d', parts, (t, n) => {
+    // ranges[0] is the whole, for a pool that runs fewer parts than asked
+    const r = n === parts && parts > 1 ? t + 1 : 0;
+    const p0 = ranges[r]![0]!;
+    return [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, idx.ptr + p0 * OH * OW * 4, geos[r]!];
+  });
   return [y, idx];
 }, { dtypes: FLOAT32 });
 
