@@ -19,6 +19,7 @@ export { compose, randomCrop, randomHorizontalFlip, normalizeChannels, randomEra
 export { jointRandomFlip, jointRandomCrop, composeJoint, type JointTransform } from './joint-augment.js';
 export { composeSegmentation, loadSegmentationFolder, maskToPng, readPngImages, vocPalette, type ComposeOptions, type SegmentationFolderOptions, type SegmentationSplit } from './segmentation.js';
 export { addingProblem } from './synthetic.js';
+export { mackeyGlass, type MackeyGlassOptions } from './mackey-glass.js';
 export { loadText, CharVocabulary, sequenceBatch } from './text.js';
 export {
   loadMnist,

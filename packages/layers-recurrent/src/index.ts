@@ -20,3 +20,4 @@ export { RNN, LSTM, GRU, type RecurrentOptions, type RecurrentResult, type Recur
 export { Embedding } from './embedding.js';
 export { recurrentPlugin, lstmCellUpdate, gruCellUpdate } from './fused.js';
 export { sequenceCrossEntropy, detachState } from './sequence-loss.js';
+export { EchoStateNetwork, spectralRadius, type EchoStateOptions } from './echo-state.js';
