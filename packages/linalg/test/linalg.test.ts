@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gradCheck } from '@nn/autograd';
-import { wasmPlugin } from '@nn/backend-wasm';
-import { DTypeError, manualSeed, matmul, randn, setBackend, ShapeError, type Tensor, tensor, use } from '@nn/tensor';
+import { DTypeError, manualSeed, matmul, randn, ShapeError, type Tensor, tensor } from '@nn/tensor';
 import { cholesky, choleskySolve, inv, LinAlgError, lstsq, solve, triangularSolve } from '../src/index.js';
 
 const close = (a: Tensor, b: ArrayLike<number>, digits = 5) => Array.from(a.dataSync() as Float64Array).forEach((v, i) => expect(v).toBeCloseTo(b[i]!, digits));
@@ -42,21 +41,6 @@ describe('reference results', () => {
     // ridge: (AᵀA + λI) x = Aᵀb
     const xr = lstsq(A, b, { ridge: 2 });
     close(matmul(A, matmul(A, xr), { transposeA: true }).add(xr.mul(2)), matmul(A, b, { transposeA: true }).dataSync(), 8);
-  });
-
-  it('run on the wasm backend as on cpu', async () => {
-    manualSeed(2);
-    const A = spd([5, 5]).cast('float32'), B = randn([5, 3]);
-    const [x, l] = [solve(A, B).dataSync(), cholesky(A).dataSync()];
-    use(wasmPlugin);
-    await setBackend('wasm');
-    try {
-      const Aw = tensor(A.dataSync() as Float32Array, [5, 5]), Bw = tensor(B.dataSync() as Float32Array, [5, 3]);
-      close(solve(Aw, Bw), x, 5);
-      close(cholesky(Aw), l, 5);
-    } finally {
-      await setBackend('cpu');
-    }
   });
 });
 
