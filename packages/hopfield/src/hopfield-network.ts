@@ -9,6 +9,7 @@
  */
 import { solve } from '@nn/linalg';
 import { ShapeError, tensor, tidy, ValueError } from '@nn/tensor';
+import { mulberry32 } from '@nn/tensor/kernel';
 
 /** Options of {@link HopfieldNetwork.recall}. */
 export interface RecallOptions {
@@ -43,16 +44,9 @@ function bipolar(op: string, patterns: readonly ArrayLike<number>[], n: number):
   });
 }
 
-/** A seeded permutation of [0, n) (mulberry32 with Fisher-Yates). */
+/** A seeded permutation of [0, n): Fisher-Yates over nn's mulberry32 generator. */
 function permutation(n: number, seed: number): Int32Array {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = mulberry32(seed);
   const p = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

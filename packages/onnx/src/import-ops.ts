@@ -67,11 +67,11 @@ function unsupported(c: NodeContext, what: string): never {
   throw new OnnxUnsupportedError(`${c.node.opType} node '${c.node.name ?? c.node.output[0]}' (opset ${c.opset}): ${what}`, 'importOnnx');
 }
 
-/** nn's [top, bottom, left, right] from ONNX pads [top, left, bottom, right] or auto_pad. */
-function windowPads(c: NodeContext, x: Tensor, kernel: number[], stride: number[], dilation: number[]): [number, number, number, number] {
+/** nn's [top, bottom, left, right] from ONNX pads [top, left, bottom, right] (the node's, or `given` for a widened 1-D window) or auto_pad. */
+function windowPads(c: NodeContext, x: Tensor, kernel: number[], stride: number[], dilation: number[], given = c.attr.ints('pads')): [number, number, number, number] {
   const auto = c.attr.string('auto_pad', 'NOTSET');
   if (auto === 'NOTSET') {
-    const p = c.attr.ints('pads') ?? [0, 0, 0, 0];
+    const p = given ?? [0, 0, 0, 0];
     return [p[0]!, p[2]!, p[1]!, p[3]!];
   }
   if (auto === 'VALID') return [0, 0, 0, 0];
@@ -104,9 +104,7 @@ function conv(c: NodeContext): Tensor {
   const kernel = [w.shape[2]!, w.shape[3]!];
   const stride = s.widen(c.attr.ints('strides'), 1) ?? [1, 1];
   const dilation = s.widen(c.attr.ints('dilations'), 1) ?? [1, 1];
-  const padsAttr = c.attr.ints('pads');
-  const ctx: NodeContext = padsAttr && s.x !== c.need(0) ? { ...c, attr: new AttrReader({ ...c.node, attribute: [...(c.node.attribute ?? []).filter((a) => a.name !== 'pads'), { name: 'pads', type: 7, ints: [0, padsAttr[0]!, 0, padsAttr[1]!] }] }) } : c;
-  const attrs = { stride, padding: windowPads(ctx, s.x, kernel, stride, dilation), dilation, groups: c.attr.int('group', 1) };
+  const attrs = { stride, padding: windowPads(c, s.x, kernel, stride, dilation, s.widen(c.attr.ints('pads'), 0)), dilation, groups: c.attr.int('group', 1) };
   const b = c.input(2);
   if (b !== undefined) return s.back(run1('fusedConv2d', [s.x, w, b], { ...attrs, activation: c.activation }));
   const y = run1('conv2d', [s.x, w], attrs);
@@ -144,9 +142,7 @@ function pool(kind: 'max' | 'avg'): Impl {
     const kernel = s.widen(c.attr.ints('kernel_shape'), 1) ?? unsupported(c, 'kernel_shape is required');
     const stride = s.widen(c.attr.ints('strides'), 1) ?? [1, 1];
     const dilation = s.widen(c.attr.ints('dilations'), 1) ?? [1, 1];
-    const padsAttr = c.attr.ints('pads');
-    const ctx: NodeContext = padsAttr && s.x !== c.need(0) ? { ...c, attr: new AttrReader({ ...c.node, attribute: [...(c.node.attribute ?? []).filter((a) => a.name !== 'pads'), { name: 'pads', type: 7, ints: [0, padsAttr[0]!, 0, padsAttr[1]!] }] }) } : c;
-    const padding = windowPads(ctx, s.x, kernel, stride, dilation);
+    const padding = windowPads(c, s.x, kernel, stride, dilation, s.widen(c.attr.ints('pads'), 0));
     const ceilMode = c.attr.int('ceil_mode', 0) === 1;
     if (kind === 'avg') return s.back(run1('avgPool2d', [s.x], { kernel, stride, padding, dilation: [1, 1], ceilMode, countIncludePad: c.attr.int('count_include_pad', 0) === 1 }));
     if (c.attr.int('storage_order', 0) !== 0) unsupported(c, 'storage_order 1 (column-major indices)');

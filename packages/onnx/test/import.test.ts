@@ -162,6 +162,17 @@ describe('importOnnx: models nn did not write agree with onnxruntime', () => {
   });
 });
 
+describe('importOnnx: 1-D windows', () => {
+  it('Conv, MaxPool and AveragePool over [N, C, L] with 1-D pads and strides agree with onnxruntime', async () => {
+    for (const op of ['Conv', 'MaxPool', 'AveragePool']) {
+      const attrs = [ints('pads', [1, 2]), ints('strides', [2]), ...(op === 'Conv' ? [] : [ints('kernel_shape', [3])])];
+      const bytes = model(17, [node(op, op === 'Conv' ? ['x', 'w'] : ['x'], ['y'], attrs)], op === 'Conv' ? [f32('w', [4, 2, 3], seq(24))] : [], [valueInfo('x', [2, 2, 11])], [valueInfo('y', [2, op === 'Conv' ? 4 : 2, 6])]);
+      const x = randn([2, 2, 11]);
+      expect(maxRelError(await runOrt(bytes, x, { input: 'x', output: 'y' }), nnOutput(importOnnx(bytes), x)), op).toBeLessThan(1e-5);
+    }
+  });
+});
+
 describe('importOnnx: bad input is a typed error', () => {
   const lenet = exportOnnx(lenet5(), randn([1, 1, 28, 28]));
 
