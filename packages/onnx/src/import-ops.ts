@@ -378,7 +378,7 @@ export const IMPORTERS: Record<string, Impl> = {
   Max: variadic('maximum'),
   Min: variadic('minimum'),
   Sum: variadic('add'),
-  Mean: (c) => variadic('add')(c) as Tensor,
+  Mean: (c) => (variadic('add')(c) as Tensor).div(c.node.input.length),
   Equal: binary('eq'),
   Less: binary('lt'),
   Greater: binary('gt'),

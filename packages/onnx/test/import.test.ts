@@ -173,6 +173,16 @@ describe('importOnnx: 1-D windows', () => {
   });
 });
 
+describe('importOnnx: variadic ops', () => {
+  it('Sum, Mean, Max and Min of three inputs agree with onnxruntime', async () => {
+    for (const op of ['Sum', 'Mean', 'Max', 'Min']) {
+      const bytes = model(13, [node(op, ['x', 'a', 'b'], ['y'])], [f32('a', [2, 3], seq(6, 1)), f32('b', [3], [0.5, -0.5, 0.25])], [valueInfo('x', [2, 3])], [valueInfo('y', [2, 3])]);
+      const x = randn([2, 3]);
+      expect(maxRelError(await runOrt(bytes, x, { input: 'x', output: 'y' }), nnOutput(importOnnx(bytes), x)), op).toBeLessThan(1e-6);
+    }
+  });
+});
+
 describe('importOnnx: bad input is a typed error', () => {
   const lenet = exportOnnx(lenet5(), randn([1, 1, 28, 28]));
 
