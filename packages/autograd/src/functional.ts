@@ -44,7 +44,8 @@ export function detach(t: Tensor): Tensor {
 /** A function of tensors returning a tensor: what `grad`, `valueAndGrad` and `vjp` differentiate. */
 export type TensorFn = (...args: Tensor[]) => Tensor;
 
-function checkArgs(name: string, args: readonly unknown[], argnums: readonly number[]): void {
+/** Checks that every argument is a Tensor and every argnum is in range (internal). */
+export function checkArgs(name: string, args: readonly unknown[], argnums: readonly number[]): void {
   args.forEach((a, i) => {
     if (!(a instanceof TensorClass)) throw new NNError(`${name}: argument ${i} must be a Tensor, got ${typeof a}`);
   });

@@ -3,7 +3,8 @@
  *
  * Two styles over one tape. Functional, as in JAX and TensorFlow.js:
  * `grad(f)(x)` returns df/dx. PyTorch style: `requiresGrad(w)`, compute a
- * scalar `loss`, call `loss.backward()`, read `w.grad`.
+ * scalar `loss`, call `loss.backward()`, read `w.grad`. Second order:
+ * `hvp` (Hessian-vector) and `jvp` (Jacobian-vector) products.
  *
  * @example
  * ```ts
@@ -19,6 +20,7 @@
  * @packageDocumentation
  */
 export { installAutograd, requiresGrad, noGrad, detach, grad, valueAndGrad, vjp, type TensorFn } from './functional.js';
+export { jvp, hvp } from './second-order.js';
 export { gradCheck, type GradCheckOptions, type GradCheckResult } from './gradcheck.js';
 export { Tape, backwardFrom, type Node, type BackwardOptions } from './tape.js';
 export { rules, coreGradients, sumTo, unreduce, type GradOp, type Rule } from './gradients/index.js';

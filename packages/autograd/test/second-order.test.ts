@@ -1,37 +1,77 @@
 import { describe, expect, it } from 'vitest';
-import { randn, tensor } from '@nn/tensor';
-import { grad, gradCheck } from '../src/index.js';
+import { matmul, randn, ShapeError, tensor, type Tensor } from '@nn/tensor';
+import { grad, hvp, jvp, vjp } from '../src/index.js';
 
-describe('second derivatives (grad of grad)', () => {
-  it('d²/dx² of x³ is 6x', () => {
-    const x = tensor([0.5, -1, 2]);
-    const d2 = grad((y) => grad((z) => z.pow(3).sum())(y).sum())(x);
-    expect(Array.from(d2.dataSync())).toEqual([3, -6, 12]);
+const f64 = (shape: number[]) => randn(shape, { dtype: 'float64' });
+const close = (a: Tensor, b: Tensor, tol: number) => {
+  const x = a.dataSync(), y = b.dataSync();
+  expect(x.length).toBe(y.length);
+  x.forEach((v, i) => expect(Math.abs(v - y[i]!), `element ${i}: ${v} vs ${y[i]}`).toBeLessThan(tol));
+};
+
+/** A small two-layer net's output as a function of its input and first weight. */
+const net = (w1: Tensor, w2: Tensor) => (x: Tensor, a: Tensor) => matmul(matmul(x, a).tanh(), w2).add(matmul(x, w1).sigmoid());
+
+describe('jvp', () => {
+  it('equals the central finite difference along the tangents', () => {
+    const w1 = f64([3, 2]), w2 = f64([4, 2]);
+    const f = net(w1, w2);
+    const x = f64([5, 3]), a = f64([3, 4]), vx = f64([5, 3]), va = f64([3, 4]);
+    const [y, jv] = jvp(f, [x, a], [vx, va]);
+    close(y, f(x, a), 1e-14);
+    const eps = 1e-6;
+    const fd = f(x.add(vx.mul(eps)), a.add(va.mul(eps))).sub(f(x.sub(vx.mul(eps)), a.sub(va.mul(eps)))).div(2 * eps);
+    close(jv, fd, 1e-8);
   });
 
-  it('d²/dx² of tanh is -2 tanh (1 - tanh²)', () => {
-    const x = tensor([0.5, -1, 2], undefined, 'float64');
-    const d2 = grad((y) => grad((z) => z.tanh().sum())(y).sum())(x).dataSync();
-    [0.5, -1, 2].forEach((v, i) => expect(d2[i]).toBeCloseTo(-2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2), 10));
-  });
-
-  it('gradCheck of first derivatives, checked by their own gradient', () => {
-    const cases: [string, (x: ReturnType<typeof randn>) => ReturnType<typeof randn>][] = [
-      ['sigmoid', (x) => grad((y) => y.sigmoid().sum())(x)],
-      ['exp * sin', (x) => grad((y) => y.exp().mul(y.sin()).sum())(x)],
-      ['softmax-style logsumexp', (x) => grad((y) => y.logsumexp(1).sum())(x)],
-      ['matmul then tanh', (x) => grad((y) => y.matmul(y.transpose()).tanh().sum())(x)],
-      ['division', (x) => grad((y) => y.div(y.mul(y).add(1)).sum())(x)],
-    ];
-    for (const [name, f] of cases) {
-      const r = gradCheck(f, [randn([2, 3])], { tolerance: 1e-5 });
-      expect(r.ok, `${name}: ${JSON.stringify(r.maxRelativeError)}`).toBe(true);
+  it('J·e_k is the k-th column of the Jacobian that vjp gives row by row', () => {
+    const A = f64([3, 4]);
+    const f = (x: Tensor) => matmul(A, x.exp().reshape([4, 1])).reshape([3]);
+    const x = f64([4]);
+    const rows = [0, 1, 2].map((i) => vjp(f, [x], tensor(new Float64Array(3).map((_, k) => (k === i ? 1 : 0))))[1][0]!.dataSync());
+    for (let k = 0; k < 4; k++) {
+      const e = tensor(new Float64Array(4).map((_, j) => (j === k ? 1 : 0)));
+      const col = jvp(f, [x], [e])[1].dataSync();
+      [0, 1, 2].forEach((i) => expect(col[i]).toBeCloseTo(rows[i]![k]!, 12));
     }
   });
 
-  it('third derivative of x⁴ is 24x', () => {
-    const d = (f: (x: ReturnType<typeof tensor>) => ReturnType<typeof tensor>) => (x: ReturnType<typeof tensor>) => grad((y) => f(y).sum())(x);
-    const d3 = d(d(d((x) => x.pow(4))))(tensor([1, 2]));
-    expect(Array.from(d3.dataSync())).toEqual([24, 48]);
+  it('is zero for a function that ignores its input, and checks the tangents', () => {
+    const c = f64([2]);
+    expect(Array.from(jvp(() => c.mul(2), [f64([3])], [f64([3])])[1].dataSync())).toEqual([0, 0]);
+    expect(() => jvp((x) => x, [f64([3])], [f64([2])])).toThrow(ShapeError);
+    expect(() => jvp((x) => x, [f64([3])], [])).toThrow(/one tangent per primal/);
+  });
+});
+
+describe('hvp', () => {
+  it('on Rosenbrock equals the analytic Hessian times v', () => {
+    const rosen = (p: Tensor) => {
+      const [x, y] = p.split(1, 0) as [Tensor, Tensor];
+      return x.neg().add(1).square().add(y.sub(x.square()).square().mul(100)).sum();
+    };
+    const x = -1.2, y = 1.0, v = [0.3, -0.7];
+    const H = [[1200 * x * x - 400 * y + 2, -400 * x], [-400 * x, 200]];
+    const [value, [hv]] = hvp(rosen, [tensor([x, y], [2], 'float64')], [tensor(v, [2], 'float64')]);
+    expect(value.item()).toBeCloseTo((1 - x) ** 2 + 100 * (y - x * x) ** 2, 10);
+    close(hv!, tensor([H[0]![0]! * v[0]! + H[0]![1]! * v[1]!, H[1]![0]! * v[0]! + H[1]![1]! * v[1]!], [2], 'float64'), 1e-9);
+  });
+
+  it('on a network loss equals the finite difference of its gradient, over two arguments', () => {
+    const w2 = f64([4, 1]), x = f64([6, 3]);
+    const loss = (a: Tensor, w1: Tensor) => net(w1, w2)(x, a).square().mean();
+    const a = f64([3, 4]), w1 = f64([3, 1]), va = f64([3, 4]), vw = f64([3, 1]);
+    const [, [ha, hw]] = hvp(loss, [a, w1], [va, vw]);
+    const g = (s: number) => grad(loss, [0, 1])(a.add(va.mul(s)), w1.add(vw.mul(s)));
+    const eps = 1e-5;
+    const [gp, gm] = [g(eps), g(-eps)];
+    close(ha!, gp[0]!.sub(gm[0]!).div(2 * eps), 1e-7);
+    close(hw!, gp[1]!.sub(gm[1]!).div(2 * eps), 1e-7);
+  });
+
+  it('is zero for a linear function, and needs a scalar', () => {
+    const [, [h]] = hvp((x) => x.mul(3).sum(), [f64([3])], [f64([3])]);
+    expect(Array.from(h!.dataSync())).toEqual([0, 0, 0]);
+    expect(() => hvp((x) => x.square(), [f64([3])], [f64([3])])).toThrow(/one-element tensor/);
   });
 });

@@ -5,10 +5,11 @@
  * the backward op's composite, which is differentiable; a plain backward
  * pass uses the fused backward kernel.
  *
- * Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n).
+ * Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n). IndRNN has
+ * no gates: one recurrent weight per unit.
  * @module
  */
-import { allocArray, getEngine, getRegistry, type GradientDef, type TypedArray, type KernelDef, type NondifferentiableOp, type Plugin, recurrentCellOps, REGISTRY_API_VERSION, type Tensor } from '@nn/tensor';
+import { allocArray, type Attrs, type AttrsArg, getEngine, getRegistry, type GradientDef, type TypedArray, type KernelDef, type IndRnnNonlinearity, type NondifferentiableOp, type Plugin, recurrentCellOps, REGISTRY_API_VERSION, type Tensor } from '@nn/tensor';
 import { cpuKernel, gradient } from '@nn/tensor/kernel';
 
 type A = TypedArray;
@@ -96,25 +97,65 @@ const gruCellBackwardKernel = cpuKernel(recurrentCellOps.gruCellBackward, ([xp, 
   return [dx, dhp, ds];
 });
 
+// ----------------------------------------------------------------- IndRNN
+
+const indRnnCellKernel = cpuKernel(recurrentCellOps.indRnnCell, ([xp, u, h], attrs, { outputs }) => {
+  const [B, H] = outputs[0]!.shape as [number, number];
+  const xv = xp!.data, uv = u!.data, hv = h!.data;
+  const out = allocArray(outputs[0]!.dtype, B * H);
+  const tanh = attrs.nonlinearity === 'tanh';
+  for (let b = 0; b < B; b++) {
+    for (let j = 0, k = b * H; j < H; j++, k++) {
+      const a = xv[k]! + uv[j]! * hv[k]!;
+      out[k] = tanh ? Math.tanh(a) : a > 0 ? a : 0;
+    }
+  }
+  return [out];
+});
+
+const indRnnCellBackwardKernel = cpuKernel(recurrentCellOps.indRnnCellBackward, ([xp, u, h, dh], attrs, { outputs }) => {
+  const [B, H] = outputs[0]!.shape as [number, number];
+  const xv = xp!.data, uv = u!.data, hv = h!.data, dv = dh!.data;
+  const dxp = allocArray(outputs[0]!.dtype, B * H), du = allocArray(outputs[1]!.dtype, H), dhPrev = allocArray(outputs[2]!.dtype, B * H);
+  const tanh = attrs.nonlinearity === 'tanh';
+  for (let b = 0; b < B; b++) {
+    for (let j = 0, k = b * H; j < H; j++, k++) {
+      const a = xv[k]! + uv[j]! * hv[k]!;
+      let da: number;
+      if (tanh) {
+        const y = Math.tanh(a);
+        da = dv[k]! * (1 - y * y);
+      } else {
+        da = a > 0 ? dv[k]! : 0;
+      }
+      dxp[k] = da;
+      du[j] = du[j]! + da * hv[k]!;
+      dhPrev[k] = da * uv[j]!;
+    }
+  }
+  return [dxp, du, dhPrev];
+});
+
 // -------------------------------------------------------------- gradients
 
 /** The fused backward op, or (when the backward pass is itself recorded) its differentiable composite. */
-function backward(op: NondifferentiableOp, inputs: Tensor[]): Tensor[] {
-  return getEngine().recording ? op.composite!(inputs, {}) : op.run(inputs);
+function backward<A extends Attrs>(op: NondifferentiableOp<A>, inputs: Tensor[], attrs = {} as A): Tensor[] {
+  return getEngine().recording ? op.composite!(inputs, attrs) : op.run(inputs, ...([attrs] as AttrsArg<A>));
 }
 
-const { lstmCell, lstmCellBackward, gruCell, gruCellBackward } = recurrentCellOps;
+const { lstmCell, lstmCellBackward, gruCell, gruCellBackward, indRnnCell, indRnnCellBackward } = recurrentCellOps;
 
 const gradients: GradientDef[] = [
   gradient(lstmCell, ([dh, dc], { inputs: [gates, c] }) => backward(lstmCellBackward, [gates!, c!, dh!, dc!])),
   gradient(gruCell, ([dh], { inputs: [xp, hp, h] }) => backward(gruCellBackward, [xp!, hp!, h!, dh!])),
+  gradient(indRnnCell, ([dh], { inputs: [xp, u, h], attrs }) => backward(indRnnCellBackward, [xp!, u!, h!, dh!], attrs)),
 ];
 
 /** cpu kernels and gradients of the recurrent cell ops that @nn/tensor declares. */
 export const recurrentPlugin: Plugin = {
   name: '@nn/layers-recurrent',
   apiVersion: REGISTRY_API_VERSION,
-  kernels: [lstmCellKernel, lstmCellBackwardKernel, gruCellKernel, gruCellBackwardKernel],
+  kernels: [lstmCellKernel, lstmCellBackwardKernel, gruCellKernel, gruCellBackwardKernel, indRnnCellKernel, indRnnCellBackwardKernel],
   gradients,
 };
 
@@ -144,4 +185,14 @@ export function lstmCellUpdate(gates: Tensor, c: Tensor): [Tensor, Tensor] {
 export function gruCellUpdate(xp: Tensor, hp: Tensor, h: Tensor): Tensor {
   ensureRecurrentPlugin();
   return gruCell.run1([xp, hp, h]);
+}
+
+/**
+ * One fused IndRNN step (Li et al. 2018) from the input projection xp of
+ * shape [B, H] (with its bias), the recurrent weights u of shape [H] and the
+ * state h of shape [B, H]: h' = f(xp + u ⊙ h), f relu or tanh.
+ */
+export function indRnnCellUpdate(xp: Tensor, u: Tensor, h: Tensor, nonlinearity: IndRnnNonlinearity = 'relu'): Tensor {
+  ensureRecurrentPlugin();
+  return indRnnCell.run1([xp, u, h], { nonlinearity });
 }

@@ -1,5 +1,5 @@
 /**
- * @nn/layers-recurrent: Elman RNN, LSTM and GRU cells and layers (stacked,
+ * @nn/layers-recurrent: Elman RNN, LSTM, GRU and IndRNN cells and layers (stacked,
  * bidirectional, masked), `Embedding`, the sequence cross-entropy and
  * truncated BPTT.
  *
@@ -13,11 +13,11 @@
  * ```
  * @packageDocumentation
  */
-export { RNNCell, LSTMCell, GRUCell, RecurrentCell, affine, chunks, type RnnNonlinearity } from './cells.js';
+export { RNNCell, LSTMCell, GRUCell, IndRNNCell, RecurrentCell, affine, chunks, type RnnNonlinearity, type RNNOptions, type IndRNNOptions } from './cells.js';
 // torchStateDict / loadTorchStateDict are @nn/layers-core's, general to every module; re-exported where they started.
 export { torchStateDict, loadTorchStateDict } from '@nn/layers-core';
-export { RNN, LSTM, GRU, type RecurrentOptions, type RecurrentResult, type RecurrentInputs, type RecurrentState } from './layers.js';
+export { RNN, LSTM, GRU, IndRNN, type RecurrentOptions, type RecurrentResult, type RecurrentInputs, type RecurrentState } from './layers.js';
 export { Embedding } from './embedding.js';
-export { recurrentPlugin, lstmCellUpdate, gruCellUpdate } from './fused.js';
+export { recurrentPlugin, lstmCellUpdate, gruCellUpdate, indRnnCellUpdate } from './fused.js';
 export { sequenceCrossEntropy, detachState } from './sequence-loss.js';
 export { EchoStateNetwork, spectralRadius, type EchoStateOptions } from './echo-state.js';

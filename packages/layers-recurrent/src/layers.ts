@@ -1,5 +1,5 @@
 /**
- * Recurrent layers over whole sequences: `RNN`, `LSTM`, `GRU`, stacked and
+ * Recurrent layers over whole sequences: `RNN`, `LSTM`, `GRU`, `IndRNN`, stacked and
  * bidirectional, with dropout between layers, `batchFirst`, initial states
  * and variable lengths, returning outputs and final states as PyTorch does.
  *
@@ -11,7 +11,7 @@
  */
 import { Module } from '@nn/layers-core';
 import { concat, fmtShape, rand, ShapeError, stack, tensor, type Tensor, ValueError, where, zeros } from '@nn/tensor';
-import { GRUCell, LSTMCell, type RecurrentCell, RNNCell, type RnnNonlinearity } from './cells.js';
+import { GRUCell, IndRNNCell, type IndRNNOptions, LSTMCell, type RecurrentCell, RNNCell, type RNNOptions } from './cells.js';
 
 /** Options shared by the recurrent layers. */
 export interface RecurrentOptions {
@@ -76,8 +76,13 @@ abstract class RecurrentLayer extends Module {
     return recurrentTorchKeys(this);
   }
 
-  /** One step of a cell from its projected input. */
-  protected abstract step(cell: RecurrentCell, xp: Tensor, state: State): State;
+  /** One step of a cell from its projected input; `prepared` is what {@link prepare} returned for the cell. */
+  protected abstract step(cell: RecurrentCell, xp: Tensor, state: State, prepared?: Tensor): State;
+
+  /** Work done once per sequence and cell rather than per step (IndRNN: the clipped recurrent weight). */
+  protected prepare(_cell: RecurrentCell): Tensor | undefined {
+    return undefined;
+  }
 
   protected abstract readonly hasCellState: boolean;
 
@@ -113,9 +118,10 @@ abstract class RecurrentLayer extends Module {
         // One split into time steps (its gradient is a single concat), then per-step views.
         const perStep = projected.split(1, 0).map((p) => p.reshape([N, cell.gates * this.hiddenSize]));
         const steps: Tensor[] = new Array(T);
+        const prepared = this.prepare(cell);
         for (let s = 0; s < T; s++) {
           const t = d === 0 ? s : T - 1 - s;
-          const next = this.step(cell, perStep[t]!, state);
+          const next = this.step(cell, perStep[t]!, state, prepared);
           const m = masks?.[t];
           state = m ? { h: where(m, next.h, state.h), ...(next.c ? { c: where(m, next.c, state.c!) } : {}) } : next;
           steps[t] = m ? where(m, next.h, 0) : next.h;
@@ -147,11 +153,11 @@ abstract class RecurrentLayer extends Module {
   }
 }
 
-/** Elman RNN over sequences (tanh or relu). */
+/** Elman RNN over sequences (tanh or relu), optionally with leaky units (`leak`, `learnLeak`). */
 export class RNN extends RecurrentLayer {
   protected readonly hasCellState = false;
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {}) {
-    super(inputSize, hiddenSize, options, (input) => new RNNCell(input, hiddenSize, { bias: options.bias ?? true, nonlinearity: options.nonlinearity ?? 'tanh' }));
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & Omit<RNNOptions, 'bias'> = {}) {
+    super(inputSize, hiddenSize, options, (input) => new RNNCell(input, hiddenSize, { ...options, bias: options.bias ?? true }));
   }
   protected step(cell: RecurrentCell, xp: Tensor, state: State): State {
     return { h: (cell as RNNCell).stepProjected(xp, state.h) };
@@ -181,6 +187,27 @@ export class GRU extends RecurrentLayer {
   }
 }
 
+/**
+ * IndRNN over sequences (Li et al. 2018): stacked layers of independently
+ * recurrent units, h_t = f(W x_t + u ⊙ h_{t−1} + b). With ReLU units and
+ * |u| bounded (`recurrentMaxAbs`, e.g. `IndRNNCell.recurrentBound(T)`), it
+ * learns dependencies over hundreds or thousands of steps where an Elman
+ * RNN cannot. Parameter names follow the common PyTorch ports
+ * (`weight_ih_l0`, `weight_hh_l0` as a vector, `bias_ih_l0`).
+ */
+export class IndRNN extends RecurrentLayer {
+  protected readonly hasCellState = false;
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & Omit<IndRNNOptions, 'bias'> = {}) {
+    super(inputSize, hiddenSize, options, (input) => new IndRNNCell(input, hiddenSize, { ...options, bias: options.bias ?? true }));
+  }
+  protected override prepare(cell: RecurrentCell): Tensor {
+    return (cell as IndRNNCell).recurrentWeight();
+  }
+  protected step(cell: RecurrentCell, xp: Tensor, state: State, u?: Tensor): State {
+    return { h: (cell as IndRNNCell).stepProjected(xp, state.h, u) };
+  }
+}
+
 /** PyTorch's names of a recurrent layer's parameters (`weight_ih_l0`, `bias_hh_l1_reverse`, ...), by nn's key. */
 function recurrentTorchKeys(layer: RecurrentLayer): Record<string, string> {
   const byTensor = new Map<Tensor, string>();
@@ -190,6 +217,8 @@ function recurrentTorchKeys(layer: RecurrentLayer): Record<string, string> {
     byTensor.set(cell.weightHh, `weight_hh${suffix}`);
     if (cell.biasIh) byTensor.set(cell.biasIh, `bias_ih${suffix}`);
     if (cell.biasHh) byTensor.set(cell.biasHh, `bias_hh${suffix}`);
+    // nn's own (PyTorch has no leaky units): named in the same style.
+    if (cell instanceof RNNCell && cell.leakLogit) byTensor.set(cell.leakLogit, `leak_logit${suffix}`);
   });
   return Object.fromEntries(layer.namedParameters().map(([name, p]) => [name, byTensor.get(p)!]));
 }

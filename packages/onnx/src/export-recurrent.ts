@@ -13,9 +13,13 @@ import { type GraphBuilder, int, ints } from './graph-builder.js';
 /** The recurrent layer types exported as whole nodes. */
 export type RecurrentLayer = RNN | LSTM | GRU;
 
-/** True for the layers that {@link exportRecurrent} writes. */
+/**
+ * True for the layers that {@link exportRecurrent} writes. An RNN with leaky
+ * units has no ONNX node form: it is traced step by step like any module.
+ */
 export function isRecurrentLayer(m: unknown): m is RecurrentLayer {
-  return m instanceof RNN || m instanceof LSTM || m instanceof GRU;
+  if (m instanceof RNN) return m.cells.every((c) => (c as RNNCell).leak === 1 && (c as RNNCell).leakLogit === null);
+  return m instanceof LSTM || m instanceof GRU;
 }
 
 /** Gate blocks of H rows, from PyTorch's order to ONNX's. */

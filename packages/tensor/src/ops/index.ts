@@ -28,7 +28,7 @@ export * from './linalg.js';
 export * from './norm.js';
 export * from './pool.js';
 export * from './random.js';
-export { recurrentCellOps, recurrentCellOpDefs } from './recurrent-cells.js';
+export { recurrentCellOps, recurrentCellOpDefs, type IndRnnAttrs, type IndRnnNonlinearity } from './recurrent-cells.js';
 export * from './reduce.js';
 export * from './scan.js';
 export type * from './window-attrs.js';

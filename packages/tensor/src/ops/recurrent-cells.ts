@@ -4,11 +4,13 @@
  * composite written in ops, so any backend runs it; @nn/layers-recurrent
  * registers fused cpu kernels and the gradients, other backends kernels of
  * their own. Gate layout is PyTorch's: LSTM (i, f, g, o), GRU (r, z, n).
+ * The IndRNN step (Li et al. 2018) has no gates: each hidden unit feeds back
+ * only to itself, h' = f(xp + u ⊙ h).
  * @module
  */
 import type { TensorMeta } from '../backend.js';
 import { isFloat } from '../dtype.js';
-import { DTypeError, fmtShape, ShapeError } from '../errors.js';
+import { DTypeError, fmtShape, ShapeError, ValueError } from '../errors.js';
 import { defineOp } from '../op-handle.js';
 import type { OpDef } from '../registry.js';
 import type { Tensor } from '../tensor.js';
@@ -124,12 +126,74 @@ const gruCellBackwardOp = defineOp({
   nondifferentiable: true,
 });
 
+/** The nonlinearity of an IndRNN step. */
+export type IndRnnNonlinearity = 'relu' | 'tanh';
+
+/** Attributes of the IndRNN ops. */
+export interface IndRnnAttrs {
+  [key: string]: unknown;
+  /** f in h' = f(xp + u ⊙ h); default 'relu', as the paper. */
+  nonlinearity?: IndRnnNonlinearity;
+}
+
+function checkIndRnn(op: string, metas: readonly TensorMeta[], names: readonly string[], attrs: IndRnnAttrs): [number, number] {
+  checkFloat(op, metas, names);
+  const [xp, u] = metas as [TensorMeta, TensorMeta];
+  if (xp.shape.length !== 2) throw new ShapeError(`xp must be [batch, hidden], got ${fmtShape(xp.shape)}`, op);
+  const [B, H] = xp.shape as [number, number];
+  if (u.shape.length !== 1 || u.shape[0] !== H) throw new ShapeError(`u must be [${H}] (one recurrent weight per hidden unit) to go with xp ${fmtShape(xp.shape)}, got ${fmtShape(u.shape)}`, op);
+  metas.slice(2).forEach((m, i) => {
+    if (m.shape.length !== 2 || m.shape[0] !== B || m.shape[1] !== H) {
+      throw new ShapeError(`${names[i + 2]} must be ${fmtShape([B, H])} to go with xp ${fmtShape(xp.shape)}, got ${fmtShape(m.shape)}`, op);
+    }
+  });
+  const f = attrs.nonlinearity ?? 'relu';
+  if (f !== 'relu' && f !== 'tanh') throw new ValueError(`nonlinearity must be 'relu' or 'tanh', got ${String(f)}`, op);
+  return [B, H];
+}
+
+/** IndRNN step: h' = f(xp + u ⊙ h), xp [B, H] the input projection with its bias, u [H]. */
+function indRnnComposite([xp, u, h]: Tensor[], attrs: IndRnnAttrs): Tensor[] {
+  const a = xp!.add(h!.mul(u!));
+  return [(attrs.nonlinearity ?? 'relu') === 'tanh' ? a.tanh() : a.relu()];
+}
+
+/** Cotangents of xp, u (summed over the batch) and h from that of h'. */
+function indRnnBackwardComposite([xp, u, h, dhNext]: Tensor[], attrs: IndRnnAttrs): Tensor[] {
+  const a = xp!.add(h!.mul(u!));
+  const da = (attrs.nonlinearity ?? 'relu') === 'tanh' ? dhNext!.mul(a.tanh().square().neg().add(1)) : dhNext!.mul(a.gt(0).cast(a.dtype));
+  return [da, da.mul(h!).sum(0), da.mul(u!)];
+}
+
+const indRnnCellOp = defineOp<IndRnnAttrs>({
+  name: 'indRnnCell',
+  inputs: ['xp', 'u', 'h'],
+  infer([xp, u, h], attrs) {
+    const [B, H] = checkIndRnn('indRnnCell', [xp!, u!, h!], ['xp', 'u', 'h'], attrs);
+    return [{ shape: [B, H], dtype: xp!.dtype }];
+  },
+  composite: indRnnComposite,
+});
+
+const indRnnCellBackwardOp = defineOp<IndRnnAttrs>({
+  name: 'indRnnCellBackward',
+  inputs: ['xp', 'u', 'h', 'dh'],
+  infer([xp, u, h, dh], attrs) {
+    const [B, H] = checkIndRnn('indRnnCellBackward', [xp!, u!, h!, dh!], ['xp', 'u', 'h', 'dh'], attrs);
+    return [{ shape: [B, H], dtype: xp!.dtype }, { shape: [H], dtype: xp!.dtype }, { shape: [B, H], dtype: xp!.dtype }];
+  },
+  composite: indRnnBackwardComposite,
+  nondifferentiable: true,
+});
+
 /** The recurrent cell ops. */
 export const recurrentCellOps = {
   lstmCell: lstmCellOp,
   lstmCellBackward: lstmCellBackwardOp,
   gruCell: gruCellOp,
   gruCellBackward: gruCellBackwardOp,
+  indRnnCell: indRnnCellOp,
+  indRnnCellBackward: indRnnCellBackwardOp,
 };
 
 /** Descriptors of the recurrent cell ops. */
