@@ -71,7 +71,7 @@ const shown = [0, 1, 2, 3, 4, 5, 6, 7].map((c) => Array.from(labels).indexOf(c))
 const stored = shown.map((k) => digits[k]!);
 const hebb = new HopfieldNetwork(N).storeHebbian(stored), pinv = new HopfieldNetwork(N).storePseudoInverse(stored);
 const modernAll = new ModernHopfield(tensor([...stored, ...digits.slice(0, 992)].flat(), [1000, N]), BETA);
-const columns = ['stored', `${FLIP * 100}% flipped`, 'Hebbian (8 stored)', 'pseudo-inverse (8)', 'modern (1,000)'];
+const columns = ['stored', `${FLIP * 100}% flipped`, 'Hebbian, 8', 'pseudo-inv., 8', 'modern, 1,000'];
 const Z = 3, cell = 28 * Z, pad = 8, head = 22;
 const canvas = createCanvas(pad + columns.length * (cell + pad), head + shown.length * (cell + pad) + pad);
 const g = canvas.getContext('2d');

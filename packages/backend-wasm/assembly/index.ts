@@ -16,5 +16,5 @@ export function heapBase(): usize {
   return __heap_base;
 }
 export { maxPool2d, maxUnpool2d } from './pool';
-export { lstmCell, lstmCellBackward, gruCell, gruCellBackward } from './recurrent';
+export { lstmCell, lstmCellBackward, gruCell, gruCellBackward, indRnnCell, indRnnCellBackward } from './recurrent';
 export { batchNormForward, batchNormBackward } from './batch-norm';

@@ -132,3 +132,51 @@ export function gruCellBackward(xp: usize, hp: usize, h: usize, dhNext: usize, d
     for (; j < H; j++) gruBack(xp + grow, hp + grow, h + row, dhNext + row, dxp + grow, dhp + grow, dh + row, H, j, false);
   }
 }
+
+// IndRNN: h' = f(xp + u ⊙ h), f relu (tanh = 0) or tanh (tanh = 1); u [H].
+
+// @ts-ignore: decorator
+@inline function indAct(a: v128, tanh: bool): v128 {
+  return tanh ? vtanh(a) : f32x4.max(a, f32x4.splat(0));
+}
+
+/** h' [B, H] from xp [B, H], u [H] and h [B, H]. */
+export function indRnnCell(xp: usize, u: usize, h: usize, out: usize, B: i32, H: i32, tanh: bool): void {
+  for (let b = 0; b < B; b++) {
+    const row = <usize>(b * H) << 2;
+    let j = 0;
+    for (; j + 4 <= H; j += 4) st(out + row, j, indAct(f32x4.add(ld(xp + row, j), f32x4.mul(ld(u, j), ld(h + row, j))), tanh));
+    for (; j < H; j++) put(out + row, j, indAct(f32x4.add(one(xp + row, j), f32x4.mul(one(u, j), one(h + row, j))), tanh));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function indBack(x: usize, u: usize, hb: usize, dhb: usize, dx: usize, du: usize, dh: usize, j: i32, tanh: bool, vector: bool): void {
+  const uv = vector ? ld(u, j) : one(u, j), hv = vector ? ld(hb, j) : one(hb, j);
+  const a = f32x4.add(vector ? ld(x, j) : one(x, j), f32x4.mul(uv, hv));
+  const d = vector ? ld(dhb, j) : one(dhb, j);
+  let da: v128;
+  if (tanh) {
+    const y = vtanh(a);
+    da = f32x4.mul(d, oneMinus(f32x4.mul(y, y)));
+  } else {
+    da = v128.and(d, f32x4.gt(a, f32x4.splat(0)));
+  }
+  const duv = f32x4.add(vector ? ld(du, j) : one(du, j), f32x4.mul(da, hv));
+  if (vector) {
+    st(dx, j, da); st(du, j, duv); st(dh, j, f32x4.mul(da, uv));
+  } else {
+    put(dx, j, da); put(du, j, duv); put(dh, j, f32x4.mul(da, uv));
+  }
+}
+
+/** dxp [B, H], du [H] (summed over the batch) and dh [B, H] from the cotangent dhNext of the IndRNN step. */
+export function indRnnCellBackward(xp: usize, u: usize, h: usize, dhNext: usize, dxp: usize, du: usize, dh: usize, B: i32, H: i32, tanh: bool): void {
+  memory.fill(du, 0, <usize>H << 2);
+  for (let b = 0; b < B; b++) {
+    const row = <usize>(b * H) << 2;
+    let j = 0;
+    for (; j + 4 <= H; j += 4) indBack(xp + row, u, h + row, dhNext + row, dxp + row, du, dh + row, j, tanh, true);
+    for (; j < H; j++) indBack(xp + row, u, h + row, dhNext + row, dxp + row, du, dh + row, j, tanh, false);
+  }
+}

@@ -36,6 +36,8 @@ export interface KernelExports {
   lstmCellBackward(gates: number, c: number, dh: number, dcNext: number, dgates: number, dc: number, B: number, H: number): void;
   gruCell(xp: number, hp: number, h: number, out: number, B: number, H: number): void;
   gruCellBackward(xp: number, hp: number, h: number, dh: number, dxp: number, dhp: number, ds: number, B: number, H: number): void;
+  indRnnCell(xp: number, u: number, h: number, out: number, B: number, H: number, tanh: number): void;
+  indRnnCellBackward(xp: number, u: number, h: number, dh: number, dxp: number, du: number, dhPrev: number, B: number, H: number, tanh: number): void;
   maxPool2d(x: number, y: number, idx: number, geo: number): void;
   maxUnpool2d(x: number, idx: number, out: number, planes: number, n: number, size: number, add: number): number;
   batchNormForward(x: number, w: number, b: number, y: number, mean: number, variance: number, N: number, C: number, S: number, eps: number, c0: number, c1: number): void;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { grad } from '@nn/autograd';
 import { elu, gelu, leakyRelu, logSoftmax, softmax } from '@nn/activations';
 import { conv2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
-import { gruCellUpdate, lstmCellUpdate } from '@nn/layers-recurrent';
+import { gruCellUpdate, indRnnCellUpdate, lstmCellUpdate } from '@nn/layers-recurrent';
 import * as nn from '@nn/tensor';
 import { type FusedActivation, manualSeed, type Tensor, use } from '@nn/tensor';
 import { wasmPlugin } from '../src/index.js';
@@ -149,7 +149,7 @@ describe('cpu and wasm agree', () => {
     expect(() => maxUnpool2d(nn.ones([1, 1, 1, 2]), bad, 2)).toThrow(/index 99 at position 1 is outside the \d+ positions/);
   });
 
-  it('fused LSTM and GRU cell updates and their gradients, with hidden sizes off the vector width', () => {
+  it('fused LSTM, GRU and IndRNN cell updates and their gradients, with hidden sizes off the vector width', () => {
     for (const [B, H] of [[3, 8], [2, 5], [1, 1]]) {
       const gates = input([B!, 4 * H!]), c = input([B!, H!]), xp = input([B!, 3 * H!]), hp = input([B!, 3 * H!]), h = input([B!, H!]);
       expectAgree([gates, c], (g, cc) => lstmCellUpdate(g, cc)[0]);
@@ -159,6 +159,13 @@ describe('cpu and wasm agree', () => {
       expectAgree([xp, hp, h], (x, p, s) => gruCellUpdate(x, p, s));
       for (const k of [0, 1, 2]) {
         expectAgree([xp, hp, h], (x, p, s) => grad((...a: Tensor[]) => gruCellUpdate(a[0]!, a[1]!, a[2]!).square().sum(), k)(x, p, s));
+      }
+      const xi = input([B!, H!]), u = input([H!]);
+      for (const f of ['relu', 'tanh'] as const) {
+        expectAgree([xi, u, h], (x, w, s) => indRnnCellUpdate(x, w, s, f));
+        for (const k of [0, 1, 2]) {
+          expectAgree([xi, u, h], (x, w, s) => grad((...a: Tensor[]) => indRnnCellUpdate(a[0]!, a[1]!, a[2]!, f).square().sum(), k)(x, w, s));
+        }
       }
     }
   });

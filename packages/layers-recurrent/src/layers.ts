@@ -197,8 +197,22 @@ export class GRU extends RecurrentLayer {
  */
 export class IndRNN extends RecurrentLayer {
   protected readonly hasCellState = false;
-  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & Omit<IndRNNOptions, 'bias'> = {}) {
-    super(inputSize, hiddenSize, options, (input) => new IndRNNCell(input, hiddenSize, { ...options, bias: options.bias ?? true }));
+  /**
+   * `recurrentInit` may give one [low, high] range per layer: Li et al.'s
+   * adding-problem nets start the last layer's weights in
+   * [2^(−1/T), 2^(1/T)], so that its units integrate over the whole sequence.
+   */
+  constructor(inputSize: number, hiddenSize: number, options: RecurrentOptions & Omit<IndRNNOptions, 'bias' | 'recurrentInit'> & { recurrentInit?: IndRNNOptions['recurrentInit'] | readonly (readonly [number, number])[] } = {}) {
+    const { recurrentInit } = options;
+    const perLayer = Array.isArray(recurrentInit?.[0]) ? (recurrentInit as readonly (readonly [number, number])[]) : undefined;
+    const layers = options.numLayers ?? 1, directions = options.bidirectional ? 2 : 1;
+    if (perLayer && perLayer.length !== layers) throw new ValueError(`recurrentInit gives ${perLayer.length} ranges for ${layers} layers`, 'IndRNN');
+    let made = 0;
+    super(inputSize, hiddenSize, options, (input) => {
+      const layer = Math.floor(made++ / directions);
+      const init = perLayer ? perLayer[layer] : (recurrentInit as IndRNNOptions['recurrentInit']);
+      return new IndRNNCell(input, hiddenSize, { ...options, bias: options.bias ?? true, recurrentInit: init });
+    });
   }
   protected override prepare(cell: RecurrentCell): Tensor {
     return (cell as IndRNNCell).recurrentWeight();

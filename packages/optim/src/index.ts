@@ -43,4 +43,6 @@ export {
   type LinearLROptions,
   type OneCycleOptions,
 } from './schedulers.js';
+export { LBFGS, type LBFGSOptions, type LossClosure } from './lbfgs.js';
+export { strongWolfe, cubicInterpolate, type Vec, type StrongWolfeOptions, type LineSearchResult, type DirectionalObjective } from './line-search.js';
 export { clipGradNorm, clipGradValue, l1Penalty, l2Penalty } from './clip.js';
