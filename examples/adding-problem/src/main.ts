@@ -10,7 +10,8 @@
  *   npm run start -w @nn/example-adding-problem                       (LSTM and RNN, length 50)
  *   MODELS=indrnn,rnn LENGTH=500 STEPS=3000 npm run start -w @nn/example-adding-problem
  *
- * Writes out/curves.html (test MSE against training steps).
+ * Writes out/curves.html (test MSE against training steps). BACKEND=cpu runs
+ * on the reference backend (wasm by default).
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,13 +19,19 @@ import { addingProblem } from '@nn/data';
 import { Linear, mseLoss } from '@nn/layers-core';
 import { IndRNN, IndRNNCell, LSTM, RNN } from '@nn/layers-recurrent';
 import { Adam, clipGradNorm } from '@nn/optim';
-import { dispose, manualSeed, randn, type Tensor, tidy, zeros } from '@nn/tensor';
+import { wasmPlugin } from '@nn/backend-wasm';
+import { dispose, manualSeed, randn, setBackend, type Tensor, tidy, use, zeros } from '@nn/tensor';
 import { plotSeries, type Series } from '@nn/train';
 
 const length = Number(process.env.LENGTH ?? 50);
 const steps = Number(process.env.STEPS ?? 1000);
 const models = (process.env.MODELS ?? 'lstm,rnn').split(',');
 const every = Number(process.env.EVERY ?? 25);
+// wasm by default: the second IndRNN layer's input projection is a real
+// matmul ([T·N, 64] x [64, 64]), four times faster there than on cpu.
+const backend = process.env.BACKEND ?? 'wasm';
+if (backend === 'wasm') use(wasmPlugin);
+await setBackend(backend);
 
 /** A recurrent model and its training recipe. */
 interface Recipe {
@@ -32,15 +39,17 @@ interface Recipe {
   layer: LSTM | RNN | IndRNN;
   lr: number;
   batch: number;
+  /** Gradient-norm clipping threshold. */
+  clip: number;
 }
 
 function recipe(kind: string): Recipe {
   manualSeed(1);
   switch (kind) {
     case 'lstm':
-      return { name: 'LSTM', layer: new LSTM(2, 32), lr: 0.01, batch: 64 };
+      return { name: 'LSTM', layer: new LSTM(2, 32), lr: 0.01, batch: 64, clip: 1 };
     case 'rnn':
-      return { name: 'Elman RNN', layer: new RNN(2, 32), lr: 0.01, batch: 64 };
+      return { name: 'Elman RNN', layer: new RNN(2, 32), lr: 0.01, batch: 64, clip: 1 };
     case 'indrnn': {
       // Li et al.'s recipe: two ReLU layers of 128 (64 here), |u| ≤ 2^(1/T);
       // the last layer's u start in [2^(−1/T), 2^(1/T)], so its units
@@ -52,7 +61,7 @@ function recipe(kind: string): Recipe {
         cell.weightIh.assign(randn(cell.weightIh.shape).mul(0.001));
         cell.biasIh!.assign(zeros(cell.biasIh!.shape));
       }
-      return { name: 'IndRNN', layer, lr: Number(process.env.LR ?? 1e-3), batch: 50 };
+      return { name: 'IndRNN', layer, lr: Number(process.env.LR ?? 1e-3), batch: 50, clip: 10 };
     }
     default:
       throw new Error(`unknown model '${kind}': use lstm, rnn or indrnn`);
@@ -61,7 +70,7 @@ function recipe(kind: string): Recipe {
 
 const series: Series[] = [];
 for (const kind of models) {
-  const { name, layer, lr, batch } = recipe(kind);
+  const { name, layer, lr, batch, clip } = recipe(kind);
   const hidden = layer.hiddenSize, top = layer.numLayers - 1;
   const head = new Linear(hidden, 1);
   const params = [...layer.parameters(), ...head.parameters()];
@@ -73,7 +82,7 @@ for (const kind of models) {
   for (let step = 1; step <= steps; step++) {
     const { x, y } = addingProblem(length, batch);
     tidy(() => mseLoss(predict(x), y).backward());
-    clipGradNorm(params, 1); // the chapter's aid against exploding gradients
+    clipGradNorm(params, clip); // the chapter's aid against exploding gradients
     opt.step();
     opt.zeroGrad();
     dispose([x, y]);

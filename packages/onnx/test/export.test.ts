@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Module } from '@nn/layers-core';
-import { GRU, LSTM, RNN } from '@nn/layers-recurrent';
+import { GRU, IndRNN, LSTM, RNN } from '@nn/layers-recurrent';
 import { CharLSTM, cifarResNet, DeconvNet, fcn16s, fcn32s, fcn8s, GoogLeNet, lenet5, mlp, resnet18, resnet50, VGG } from '@nn/models';
 import { manualSeed, randint, randn, type Tensor } from '@nn/tensor';
 import { decodeModel, exportOnnx, OnnxUnsupportedError } from '../src/index.js';
@@ -79,6 +79,21 @@ describe('exportOnnx: recurrent layers become ONNX LSTM / GRU / RNN nodes', () =
         const x = randn(shape(n));
         expect(maxRelError(nnOutput(model, x), await runOrt(bytes, x))).toBeLessThan(1e-4);
       }
+    });
+  }
+});
+
+describe('exportOnnx: recurrent layers with no ONNX node form are unrolled, at fixed shapes', () => {
+  for (const [name, layer] of [
+    ['leaky RNN with learned time constants', () => new RNN(6, 8, { leak: 0.3, learnLeak: true })],
+    ['2-layer IndRNN, clipped', () => new IndRNN(6, 8, { numLayers: 2, recurrentMaxAbs: 0.9 })],
+  ] as const) {
+    it(name, async () => {
+      manualSeed(5);
+      const model = new Wrap(layer());
+      const x = randn([5, 3, 6]);
+      const bytes = exportOnnx(model, x, { dynamicAxes: {} });
+      expect(maxRelError(nnOutput(model, x), await runOrt(bytes, x))).toBeLessThan(1e-4);
     });
   }
 });
