@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { addingProblem } from '@nn/data';
 import { Linear, mseLoss } from '@nn/layers-core';
 import { IndRNN, IndRNNCell, LSTM, RNN } from '@nn/layers-recurrent';
-import { Adam, clipGradNorm } from '@nn/optim';
+import { Adam, clipGradNorm, CosineAnnealingLR } from '@nn/optim';
 import { wasmPlugin } from '@nn/backend-wasm';
 import { dispose, manualSeed, randn, setBackend, type Tensor, tidy, use, zeros } from '@nn/tensor';
 import { plotSeries, type Series } from '@nn/train';
@@ -41,6 +41,8 @@ interface Recipe {
   batch: number;
   /** Gradient-norm clipping threshold. */
   clip: number;
+  /** Anneal the learning rate to zero over the run (cosine). */
+  anneal?: boolean;
 }
 
 function recipe(kind: string): Recipe {
@@ -55,13 +57,14 @@ function recipe(kind: string): Recipe {
       // the last layer's u start in [2^(−1/T), 2^(1/T)], so its units
       // integrate over the whole sequence, the first's in [0, 2^(1/T)];
       // input weights start small (N(0, 0.001)), so the sums start small.
+      // The learning rate is annealed to 0 (cosine) over the run.
       const bound = IndRNNCell.recurrentBound(length);
       const layer = new IndRNN(2, 64, { numLayers: 2, recurrentMaxAbs: bound, recurrentInit: [[0, bound], [1 / bound, bound]] });
       for (const cell of layer.cells) {
         cell.weightIh.assign(randn(cell.weightIh.shape).mul(0.001));
         cell.biasIh!.assign(zeros(cell.biasIh!.shape));
       }
-      return { name: 'IndRNN', layer, lr: Number(process.env.LR ?? 1e-3), batch: 50, clip: 10 };
+      return { name: 'IndRNN', layer, lr: Number(process.env.LR ?? 1e-3), batch: 50, clip: 10, anneal: true };
     }
     default:
       throw new Error(`unknown model '${kind}': use lstm, rnn or indrnn`);
@@ -70,11 +73,12 @@ function recipe(kind: string): Recipe {
 
 const series: Series[] = [];
 for (const kind of models) {
-  const { name, layer, lr, batch, clip } = recipe(kind);
+  const { name, layer, lr, batch, clip, anneal } = recipe(kind);
   const hidden = layer.hiddenSize, top = layer.numLayers - 1;
   const head = new Linear(hidden, 1);
   const params = [...layer.parameters(), ...head.parameters()];
   const opt = new Adam(params, { lr });
+  const schedule = anneal ? new CosineAnnealingLR(opt, steps) : null;
   const predict = (x: Tensor) => head.call(layer.forwardWithState(x).h.index(top));
   const test = addingProblem(length, 500);
   const curve: number[] = [], xs: number[] = [];
@@ -85,6 +89,7 @@ for (const kind of models) {
     clipGradNorm(params, clip); // the chapter's aid against exploding gradients
     opt.step();
     opt.zeroGrad();
+    schedule?.step();
     dispose([x, y]);
     if (step % every === 0) {
       curve.push(tidy(() => mseLoss(predict(test.x), test.y).item()));

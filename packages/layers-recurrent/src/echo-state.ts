@@ -10,6 +10,7 @@
  */
 import { lstsq } from '@nn/linalg';
 import { fmtShape, rand, ShapeError, type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
+import { mulberry32 } from '@nn/tensor/kernel';
 
 /** Options of {@link EchoStateNetwork}. */
 export interface EchoStateOptions {
@@ -38,11 +39,8 @@ export interface EchoStateOptions {
 export function spectralRadius(w: Float64Array, n: number, { iterations = 600, seed = 1 }: { iterations?: number; seed?: number } = {}): number {
   if (w.length !== n * n) throw new ShapeError(`W has ${w.length} entries, expected ${n} x ${n}`, 'spectralRadius');
   let v = new Float64Array(n), next = new Float64Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x9e3779b9) >>> 0;
-    v[i] = s / 2 ** 32 - 0.5;
-  }
+  const uniform = mulberry32(seed);
+  for (let i = 0; i < n; i++) v[i] = uniform() - 0.5;
   let logGrowth = 0, counted = 0;
   const burnIn = Math.floor(iterations / 3);
   for (let k = 0; k < iterations; k++) {
