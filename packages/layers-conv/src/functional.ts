@@ -4,7 +4,7 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { applyActivation, checkFusedActivation, convOps, fmtShape, type FusedActivation, normOps, ones, poolOps, rand, ShapeError, tensor, type Tensor, ValueError, zeros } from '@nn/tensor';
+import { applyActivation, checkFusedActivation, convOps, defineOp, DTypeError, fmtShape, isFloat, type FusedActivation, normOps, ones, poolOps, rand, ShapeError, tensor, type Tensor, ValueError, zeros } from '@nn/tensor';
 import { checkRank4, type Padding, type Pair, pair, resolvePadding } from './geometry.js';
 import { ensureConvPlugin } from './plugin.js';
 
@@ -199,31 +199,62 @@ export function interpolate(x: Tensor, { size, scaleFactor, mode = 'nearest', al
   if (size !== undefined && scaleFactor !== undefined) throw new ValueError('give either size or scaleFactor, not both', 'interpolate');
   const [H, W] = spatial(x);
   let out: [number, number];
-  let factors: readonly number[] | undefined;
+  let factors: [number, number] | null = null;
   if (size !== undefined) out = pair(size, 'size', 'interpolate');
   else if (scaleFactor !== undefined) {
     const f = typeof scaleFactor === 'number' ? [scaleFactor, scaleFactor] : scaleFactor;
     if (f.length !== 2 || f.some((v) => !(v > 0 && Number.isFinite(v)))) throw new ValueError(`scaleFactor must be a positive number or two, got ${JSON.stringify(scaleFactor)}`, 'interpolate');
     out = [Math.floor(H * f[0]!), Math.floor(W * f[1]!)];
     if (out[0] < 1 || out[1] < 1) throw new ValueError(`scaleFactor ${JSON.stringify(scaleFactor)} makes input ${fmtShape(x.shape)} empty (${out[0]}x${out[1]})`, 'interpolate');
-    if (!recomputeScaleFactor) factors = f;
+    if (!recomputeScaleFactor) factors = [f[0]!, f[1]!];
   } else throw new ValueError('give either size or scaleFactor', 'interpolate');
-  // Output-to-input coordinate scale, as PyTorch: 1/scaleFactor when one was given, else input/output size.
-  const scale = (o: number, n: number, axis: number) => (factors ? 1 / factors[axis]! : n / o);
-  if (mode === 'nearest') {
-    const idx = (o: number, n: number, axis: number) => Array.from({ length: o }, (_, i) => Math.min(Math.floor(i * scale(o, n, axis)), n - 1));
-    return x.gather(idx(out[0], H, 0), 2).gather(idx(out[1], W, 1), 3);
-  }
-  if (mode !== 'bilinear') throw new ValueError(`mode must be 'nearest' or 'bilinear', got '${String(mode)}'`, 'interpolate');
-  const linear = (o: number, n: number, axis: number) =>
-    matrix(o, n, (i) => {
-      let src = alignCorners ? (o > 1 ? (i * (n - 1)) / (o - 1) : 0) : Math.max(0, (i + 0.5) * scale(o, n, axis) - 0.5);
-      src = Math.min(src, n - 1);
-      const i0 = Math.floor(src), i1 = Math.min(i0 + 1, n - 1), t = src - i0;
-      return [[i0, 1 - t], [i1, t]];
-    }, x.dtype);
-  return separable(x, linear(out[0], H, 0), linear(out[1], W, 1));
+  if (mode !== 'nearest' && mode !== 'bilinear') throw new ValueError(`mode must be 'nearest' or 'bilinear', got '${String(mode)}'`, 'interpolate');
+  ensureConvPlugin();
+  return interpolateOp.run1([x], { size: out, scaleFactors: factors, mode, alignCorners: mode === 'bilinear' && alignCorners });
 }
+
+/** Attributes of the `interpolate` op: the options of {@link interpolate}, resolved. */
+export interface InterpolateAttrs {
+  [key: string]: unknown;
+  /** Output [H, W]. */
+  size: readonly [number, number];
+  /** The scale factors given (output-to-input coordinates scale by their inverse), or null: input/output size. */
+  scaleFactors: readonly [number, number] | null;
+  mode: 'nearest' | 'bilinear';
+  alignCorners: boolean;
+}
+
+/**
+ * The `interpolate` op: an op of its own so that exporters see it whole
+ * (ONNX `Resize`), written as a composite of gathers (nearest) or two
+ * interpolation matrices (bilinear), which autograd differentiates.
+ */
+export const interpolateOp = defineOp<InterpolateAttrs>({
+  name: 'interpolate',
+  inputs: ['x'],
+  infer([x], { size, mode }) {
+    checkRank4('interpolate', 'input', x!.shape);
+    if (mode === 'bilinear' && !isFloat(x!.dtype)) throw new DTypeError(`bilinear input (shape ${fmtShape(x!.shape)}) must be float, got ${x!.dtype}; nearest takes any dtype`, 'interpolate');
+    return [{ shape: [x!.shape[0]!, x!.shape[1]!, size[0], size[1]], dtype: x!.dtype }];
+  },
+  composite([x], { size: out, scaleFactors, mode, alignCorners }) {
+    const [H, W] = spatial(x!);
+    // Output-to-input coordinate scale, as PyTorch: 1/scaleFactor when one was given, else input/output size.
+    const scale = (o: number, n: number, axis: number) => (scaleFactors ? 1 / scaleFactors[axis]! : n / o);
+    if (mode === 'nearest') {
+      const idx = (o: number, n: number, axis: number) => Array.from({ length: o }, (_, i) => Math.min(Math.floor(i * scale(o, n, axis)), n - 1));
+      return [x!.gather(idx(out[0], H, 0), 2).gather(idx(out[1], W, 1), 3)];
+    }
+    const linear = (o: number, n: number, axis: number) =>
+      matrix(o, n, (i) => {
+        let src = alignCorners ? (o > 1 ? (i * (n - 1)) / (o - 1) : 0) : Math.max(0, (i + 0.5) * scale(o, n, axis) - 0.5);
+        src = Math.min(src, n - 1);
+        const i0 = Math.floor(src), i1 = Math.min(i0 + 1, n - 1), t = src - i0;
+        return [[i0, 1 - t], [i1, t]];
+      }, x!.dtype);
+    return [separable(x!, linear(out[0], H, 0), linear(out[1], W, 1))];
+  },
+});
 
 /** Options of {@link batchNorm}. */
 export interface BatchNormOptions {

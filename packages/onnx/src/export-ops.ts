@@ -4,7 +4,7 @@
  * here is an error naming it.
  * @module
  */
-import type { Attrs, Tensor } from '@nn/tensor';
+import { type Attrs, type Tensor, tensor } from '@nn/tensor';
 import { OnnxUnsupportedError } from './errors.js';
 import { type AttrValue, float, type GraphBuilder, int, ints } from './graph-builder.js';
 import { onnxType } from './proto.js';
@@ -229,6 +229,26 @@ export const EXPORTERS: Record<string, Exporter> = {
     const { size, alpha, beta, k } = c.attrs as { size: number; alpha: number; beta: number; k: number };
     c.g.node('LRN', [c.input(0)], [c.output(0)], { size: int(size), alpha: float(alpha), beta: float(beta), bias: float(k) });
   },
+  interpolate: (c) => {
+    const { size, scaleFactors, mode, alignCorners } = c.attrs as { size: [number, number]; scaleFactors: [number, number] | null; mode: 'nearest' | 'bilinear'; alignCorners: boolean };
+    const x = c.input(0);
+    // PyTorch's conventions in ONNX's words: nearest is floor(i / scale)
+    // ('asymmetric', 'floor'); bilinear is half-pixel with negative source
+    // coordinates clamped ('pytorch_half_pixel'), or 'align_corners'.
+    const attrs: Record<string, AttrValue> = mode === 'nearest'
+      ? { mode: { string: 'nearest' }, coordinate_transformation_mode: { string: 'asymmetric' }, nearest_mode: { string: 'floor' } }
+      : { mode: { string: 'linear' }, coordinate_transformation_mode: { string: alignCorners ? 'align_corners' : 'pytorch_half_pixel' } };
+    if (scaleFactors) {
+      // Given factors set the coordinate scale (PyTorch without recompute_scale_factor) and the size, floor(in · factor).
+      const scales = c.g.read(tensor([1, 1, scaleFactors[0], scaleFactors[1]]), 'scales');
+      c.g.node('Resize', [x, '', scales], [c.output(0)], attrs);
+      return;
+    }
+    // Sizes [N, C, H', W'], N and C read at run time so that the batch axis stays free.
+    const leading = c.g.node1('Slice', [c.g.node1('Shape', [x]), c.g.int64('starts', [0]), c.g.int64('ends', [2])]);
+    const sizes = c.g.node1('Concat', [leading, c.g.int64('spatial_size', size)], { axis: int(0) });
+    c.g.node('Resize', [x, '', '', sizes], [c.output(0)], attrs);
+  },
 };
 
 function convAttrs(c: ExportContext): Record<string, AttrValue> {
@@ -256,4 +276,5 @@ export const EXPORT_FORMS: Record<string, string> = {
   slice: 'Slice (whole axes left out)', pad: 'Pad', matmul: 'MatMul (Transpose where transposed)', fusedLinear: 'Gemm transB (MatMul, Add above rank 2), activation',
   conv2d: 'Conv', fusedConv2d: 'Conv with bias, activation', convTranspose2d: 'ConvTranspose', maxPool2d: 'MaxPool (Indices when read)', avgPool2d: 'AveragePool',
   maxUnpool2d: 'MaxUnpool (output_shape from Shape of the pooling input)', localResponseNorm: 'LRN (odd sizes; even sizes through the composite)',
+  interpolate: 'Resize (nearest asymmetric floor; linear pytorch_half_pixel or align_corners)',
 };

@@ -295,7 +295,8 @@ function resize(c: NodeContext): Tensor {
   if ((scales && (scales[0] !== 1 || scales[1] !== 1)) || (sizes && (sizes[0] !== x.shape[0] || sizes[1] !== x.shape[1]))) unsupported(c, 'resizing the batch or channel axes');
   if (mode === 'linear') {
     if (transform !== 'half_pixel' && transform !== 'pytorch_half_pixel' && transform !== 'align_corners') unsupported(c, `linear mode with coordinate_transformation_mode '${transform}'`);
-    return interpolate(x, { size, mode: 'bilinear', alignCorners: transform === 'align_corners' });
+    // Given scales set the coordinate scale too (nn's scaleFactor); sizes set in/out.
+    return interpolate(x, { ...(sizes ? { size } : { scaleFactor: [scales![2]!, scales![3]!] as [number, number] }), mode: 'bilinear', alignCorners: transform === 'align_corners' });
   }
   if (mode === 'nearest') {
     const nearest = c.attr.string('nearest_mode', 'round_prefer_floor');
@@ -303,7 +304,7 @@ function resize(c: NodeContext): Tensor {
     if (!(integral && (transform === 'asymmetric' || transform === 'half_pixel') && (nearest === 'floor' || nearest === 'round_prefer_floor' || nearest === 'round_prefer_ceil'))) {
       if (!(transform === 'asymmetric' && nearest === 'floor')) unsupported(c, `nearest mode with ${transform} / ${nearest} at a non-integral scale`);
     }
-    return interpolate(x, { size, mode: 'nearest' });
+    return interpolate(x, { ...(sizes ? { size } : { scaleFactor: [scales![2]!, scales![3]!] as [number, number] }), mode: 'nearest' });
   }
   return unsupported(c, `mode '${mode}'`);
 }
@@ -487,7 +488,7 @@ export const IMPORT_NOTES: Record<string, string> = {
   Split: 'split attribute before 13; num_outputs (18)', Pad: 'attributes before 11; axes (18); constant mode', Clip: 'min/max attributes before 11',
   Softmax: 'flattened at axis before 13', LogSoftmax: 'flattened at axis before 13', ReduceMean: 'axes input from 18', ReduceMax: 'axes input from 18', ReduceMin: 'axes input from 18', ReduceSum: 'axes input from 13',
   MaxPool: 'Indices per plane (as nn and PyTorch), read by MaxUnpool', AveragePool: 'count_include_pad', BatchNormalization: 'inference form (opsets 7-15 alike)',
-  Resize: 'nearest (integral scales) and linear (half_pixel, align_corners)', Upsample: 'as Resize', LRN: 'odd sizes', Dropout: 'identity (inference)',
+  Resize: 'nearest (integral scales; asymmetric floor at any scale), linear (half_pixel, pytorch_half_pixel, align_corners)', Upsample: 'as Resize', LRN: 'odd sizes', Dropout: 'identity (inference)',
   LSTM: 'forward, reverse, bidirectional; layout; default activations', GRU: 'linear_before_reset 0 and 1', RNN: 'Tanh or Relu',
   Gather: 'negative indices', Shape: 'start, end (15)', Constant: 'value, value_float(s), value_int(s)',
 };

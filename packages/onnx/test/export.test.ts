@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { type InterpolateOptions, Upsample } from '@nn/layers-conv';
 import { Module } from '@nn/layers-core';
 import { GRU, IndRNN, LSTM, RNN } from '@nn/layers-recurrent';
 import { CharLSTM, cifarResNet, DeconvNet, fcn16s, fcn32s, fcn8s, GoogLeNet, lenet5, mlp, resnet18, resnet50, VGG } from '@nn/models';
@@ -94,6 +95,32 @@ describe('exportOnnx: recurrent layers with no ONNX node form are unrolled, at f
       const x = randn([5, 3, 6]);
       const bytes = exportOnnx(model, x, { dynamicAxes: {} });
       expect(maxRelError(nnOutput(model, x), await runOrt(bytes, x))).toBeLessThan(1e-4);
+    });
+  }
+});
+
+describe('exportOnnx: interpolate becomes ONNX Resize, with PyTorch\'s coordinates', () => {
+  for (const [name, options] of [
+    ['nearest, size 2x', { size: [12, 16], mode: 'nearest' }],
+    ['nearest, non-integral size', { size: [9, 13], mode: 'nearest' }],
+    ['nearest, scale factor 3', { scaleFactor: 3, mode: 'nearest' }],
+    ['bilinear, non-integral size', { size: [11, 19], mode: 'bilinear' }],
+    ['bilinear, align corners', { size: [13, 17], mode: 'bilinear', alignCorners: true }],
+    ['bilinear, scale factor 1.5 (coordinates from the factor)', { scaleFactor: [1.5, 2.5], mode: 'bilinear' }],
+    ['bilinear, downsampling', { size: [4, 3], mode: 'bilinear' }],
+  ] as const) {
+    it(name, async () => {
+      manualSeed(2);
+      const model = new Upsample(options as InterpolateOptions);
+      const bytes = exportOnnx(model, randn([2, 3, 6, 8]));
+      const ops = decodeModel(bytes).graph.node.map((n) => n.opType);
+      expect(ops).toContain('Resize');
+      expect(ops).not.toContain('MatMul');
+      expect(ops).not.toContain('Gather');
+      for (const n of [2, 3]) {
+        const x = randn([n, 3, 6, 8]);
+        expect(maxRelError(nnOutput(model, x), await runOrt(bytes, x))).toBeLessThan(1e-5);
+      }
     });
   }
 });
