@@ -107,7 +107,7 @@ export function convScratchBytes(geo: usize): i32 {
  * [j0, j1) (threads split images, or the pixels of a small batch). The GEMM
  * packs its B panels straight from a zero-bordered copy of each image.
  */
-export function conv2d(x: usize, w: usize, y: usize, geo: usize, n0: i32, n1: i32, j0: i32, j1: i32, scratch: usize): void {
+export function conv2d(x: usize, w: usize, y: usize, geo: usize, n0: i32, n1: i32, j0: i32, j1: i32, o0: i32, o1: i32, scratch: usize): void {
   const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OHW = g(geo, 6) * g(geo, 7), G = g(geo, 14);
   const cg = C / G, og = O / G, K = cg * g(geo, 4) * g(geo, 5);
   const Hp = paddedH(geo), Wp = paddedW(geo);
@@ -129,12 +129,13 @@ export function conv2d(x: usize, w: usize, y: usize, geo: usize, n0: i32, n1: i3
       const xg = x + (<usize>((n * C + gi * cg) * H * W) << 2);
       const wg = w + (<usize>(gi * og * K) << 2);
       const yg = y + (<usize>((n * O + gi * og) * OHW) << 2);
+      const m1 = min(o1, og);
       if (direct) {
-        gemm(wg, false, xg, false, yg, og, OHW, K, 0, og, j0, j1, gemmScratch, false);
+        gemm(wg, false, xg, false, yg, og, OHW, K, o0, m1, j0, j1, gemmScratch, false);
         continue;
       }
       padImage(xg, cg, H, W, g(geo, 10), g(geo, 11), Hp, Wp, xp);
-      gemmImage(wg, xp, im, yg, og, OHW, K, 0, og, j0, j1, gemmScratch);
+      gemmImage(wg, xp, im, yg, og, OHW, K, o0, m1, j0, j1, gemmScratch);
     }
   }
 }

@@ -126,9 +126,11 @@ describe('the wasm backend', () => {
     const x = nn.keep(nn.randn([4, 8, 20, 20])), k = nn.keep(nn.randn([16, 8, 3, 3]));
     // Winograd convolutions: a batch split by images, and one image split by tile blocks
     const xw = nn.keep(nn.randn([4, 16, 20, 20])), x1 = nn.keep(nn.randn([1, 16, 64, 64])), kw = nn.keep(nn.randn([16, 16, 3, 3]));
+    // one image with a 7x7 map: split by output channels (72: uneven parts)
+    const x7 = nn.keep(nn.randn([1, 64, 7, 7])), k7 = nn.keep(nn.randn([72, 64, 3, 3]));
     const run = () => tidy(() => ({
       mm: Array.from(a.matmul(b).dataSync()),
-      conv: [x, xw, x1].flatMap((xx, i) => Array.from(conv2d(xx, i ? kw : k, null, { padding: 1 }).dataSync())),
+      conv: [x, xw, x1].flatMap((xx, i) => Array.from(conv2d(xx, i ? kw : k, null, { padding: 1 }).dataSync())).concat(Array.from(conv2d(x7, k7, null, { padding: 1 }).dataSync())),
       dw: [[x, k], [xw, kw]].flatMap(([xx, kk]) => Array.from(grad((w: nn.Tensor) => conv2d(xx!, w, null, { padding: 1 }).square().sum())(kk!).dataSync())),
     }));
     await setThreads(2);
@@ -143,7 +145,7 @@ describe('the wasm backend', () => {
     const scale = Math.max(...one.dw.map(Math.abs));
     const worst = Math.max(...one.dw.map((v, i) => Math.abs(v - two.dw[i]!))) / scale;
     expect(worst).toBeLessThan(1e-6);
-    for (const t of [a, b, x, k, xw, x1, kw]) t.dispose();
+    for (const t of [a, b, x, k, xw, x1, kw, x7, k7]) t.dispose();
   });
 
   it('runs 3x3 convolutions as Winograd F(2x2, 3x3) unless told not to, both within rounding of the cpu', async () => {

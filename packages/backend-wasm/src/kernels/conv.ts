@@ -48,16 +48,32 @@ function withScratch(be: WasmBackend, kernel: ThreadKernel, parts: number, bytes
 }
 
 /**
+ * Output pixels per thread below which a small batch's forward convolution
+ * splits its output channels instead: a GEMM a few dozen columns wide (a
+ * 7x7 map) packs and streams the whole filter bank for little work, while
+ * half the filter rows each over all the columns keep it busy.
+ */
+const MIN_PIXELS_PER_THREAD = 64;
+
+/**
  * Runs a conv kernel with per-thread scratch, the batch split over threads;
  * the forward kernel splits the output pixels instead when the batch is
- * smaller than the thread count (batch-1 inference).
+ * smaller than the thread count (batch-1 inference), or its output channels
+ * when the maps are small (`channels`: the output channels, 0 for grouped
+ * convolutions).
  */
-function perImage(be: WasmBackend, kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter', N: number, geo: number, ptrs: (t: number) => [number, number, number], pixels = 0, macs = Infinity): void {
+function perImage(be: WasmBackend, kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter', N: number, geo: number, ptrs: (t: number) => [number, number, number], pixels = 0, macs = Infinity, channels = 0): void {
   const forward = kernel === 'conv2d';
+  const byChannels = forward && N < be.threads && channels >= 16 * be.threads && pixels < MIN_PIXELS_PER_THREAD * be.threads && macs >= PARALLEL_MACS;
+  if (byChannels) {
+    const parts = be.threads;
+    withScratch(be, kernel, parts, be.k.convScratchBytes(geo), (t, n, scratch) => [...ptrs(t), geo, 0, N, 0, pixels, ...splitRange(channels, n, t, 8), scratch]);
+    return;
+  }
   const [parts, range] = convSplit(be, N, forward ? pixels : 0, 8, macs);
   withScratch(be, kernel, parts, be.k.convScratchBytes(geo), (t, n, scratch) => {
     const [n0, n1, j0, j1] = range(t, n);
-    return forward ? [...ptrs(t), geo, n0, n1, j0, j1, scratch] : [...ptrs(t), geo, n0, n1, scratch];
+    return forward ? [...ptrs(t), geo, n0, n1, j0, j1, 0, 1 << 30, scratch] : [...ptrs(t), geo, n0, n1, scratch];
   });
 }
 
@@ -135,7 +151,7 @@ function forwardKernel(op: 'conv2d' | 'fusedConv2d'): KernelDef {
     const pixels = yShape[2]! * yShape[3]!;
     const macs = sizeOf(yShape) * sizeOf(w!.shape.slice(1));
     if (winogradApplies(be, x!.shape, w!.shape, yShape, attrs)) winograd(be, ptr(x!), w!.data, y.ptr, x!.shape, yShape, attrs.padding[0], attrs.padding[2], macs);
-    else perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr], pixels, macs);
+    else perImage(be, 'conv2d', yShape[0]!, geometry(be, x!.shape, w!.shape, yShape, attrs), () => [ptr(x!), ptr(w!), y.ptr], pixels, macs, attrs.groups === 1 ? yShape[1]! : 0);
     if (b !== undefined) {
       const [code, param] = activationCode(attrs.activation ?? null);
       be.k.biasPlanes(y.ptr, ptr(b), yShape[0]! * yShape[1]!, yShape[1]!, pixels, code, param);
