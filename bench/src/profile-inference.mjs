@@ -4,7 +4,7 @@
  * and summed by op and input shapes; run at 1 and 2 threads to see what
  * scales.
  *
- *   node bench/src/profile-inference.mjs resnet18|googlenet|fcn8s [threads]
+ *   node bench/src/profile-inference.mjs resnet18|googlenet|googlenet-tv|fcn8s [threads]
  */
 import { fcn8s, GoogLeNet, resnet18 } from '@nn/models';
 import { noGrad } from '@nn/autograd';
@@ -20,6 +20,7 @@ nn.manualSeed(0);
 const [model, shape] = {
   resnet18: () => [resnet18(), [1, 3, 224, 224]],
   googlenet: () => [new GoogLeNet({ auxLogits: false }), [1, 3, 224, 224]],
+  'googlenet-tv': () => [new GoogLeNet({ flavour: 'torchvision', auxLogits: false }), [1, 3, 224, 224]],
   fcn8s: () => [fcn8s({ classes: 21 }), [1, 3, 64, 64]],
 }[which]();
 model.eval();
@@ -67,4 +68,4 @@ console.log(`${which}, threads ${threads}: best ${best.toFixed(1)} ms untimed; t
 const byOp = new Map();
 for (const [k, ms] of rows) { const op = k.split(' ')[0]; byOp.set(op, (byOp.get(op) ?? 0) + ms); }
 console.log([...byOp].sort((a, b) => b[1] - a[1]).map(([o, ms]) => `${o} ${ms.toFixed(1)}`).join(', '));
-for (const [k, ms, calls] of rows.slice(0, 25)) console.log(`${ms.toFixed(2).padStart(8)} ms ${String(calls).padStart(4)}x  ${k}`);
+for (const [k, ms, calls] of rows.slice(0, Number(process.env.ROWS ?? 25))) console.log(`${ms.toFixed(2).padStart(8)} ms ${String(calls).padStart(4)}x  ${k}`);
