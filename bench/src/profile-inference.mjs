@@ -6,7 +6,8 @@
  *
  *   node bench/src/profile-inference.mjs resnet18|googlenet|googlenet-tv|fcn8s [threads]
  */
-import { fcn8s, GoogLeNet, resnet18 } from '@nn/models';
+import { buildSegmentation } from '@nn/cli';
+import { GoogLeNet, resnet18 } from '@nn/models';
 import { noGrad } from '@nn/autograd';
 import * as nn from '@nn/tensor';
 import { setThreads, wasmPlugin } from '@nn/backend-wasm';
@@ -17,12 +18,14 @@ nn.use(wasmPlugin);
 await nn.setBackend('wasm');
 await setThreads(threads);
 nn.manualSeed(0);
-const [model, shape] = {
+const [model, shape] = await {
   resnet18: () => [resnet18(), [1, 3, 224, 224]],
   googlenet: () => [new GoogLeNet({ auxLogits: false }), [1, 3, 224, 224]],
   'googlenet-tv': () => [new GoogLeNet({ flavour: 'torchvision', auxLogits: false }), [1, 3, 224, 224]],
-  fcn8s: () => [fcn8s({ classes: 21 }), [1, 3, 64, 64]],
+  // the 1/8-width net of `nn train fcn8s`, as bench/src/onnx.mjs runs it
+  fcn8s: () => [buildSegmentation({ arch: 'fcn8s', data: 'mnist-seg', upsampling: 'stepwise', decoder: 'deconv', size: 64, classes: ['background', ...'0123456789'], mean: 0, std: 1 }), [1, 1, 64, 64]],
 }[which]();
+if (typeof model.then === 'function') throw new Error('unexpected');
 model.eval();
 const x = nn.keep(nn.randn(shape));
 // As the bench times it: no autograd recording, so eval folds are cached.
