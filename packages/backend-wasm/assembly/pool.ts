@@ -71,6 +71,85 @@ function maxPool2x2(x: usize, y: usize, idx: usize, planes: i32, H: i32, W: i32,
   }
 }
 
+// The 2x2, stride-2 fast path of maxPool2x2 without indices.
+function maxValues2x2(x: usize, y: usize, planes: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  for (let p = 0; p < planes; p++) {
+    const base = x + (<usize>(p * H * W) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const out = y + (<usize>((p * OH + oh) * OW) << 2);
+      for (let ow = 0; ow < OW; ow += 4) {
+        const at0 = min(ow, OW - 4);
+        const r0 = base + (<usize>(2 * oh * W + 2 * at0) << 2), r1 = r0 + (<usize>W << 2);
+        const a = v128.load(r0), b = v128.load(r0, 16), c = v128.load(r1), d = v128.load(r1, 16);
+        const top = f32x4.max(v128.shuffle<f32>(a, b, 0, 2, 4, 6), v128.shuffle<f32>(a, b, 1, 3, 5, 7));
+        const bottom = f32x4.max(v128.shuffle<f32>(c, d, 0, 2, 4, 6), v128.shuffle<f32>(c, d, 1, 3, 5, 7));
+        v128.store(out + (<usize>at0 << 2), f32x4.max(top, bottom));
+      }
+    }
+  }
+}
+
+/** Bytes of the row buffer {@link maxPoolValues} needs: one padded input row and vector slack. */
+export function maxPoolScratchBytes(geo: usize): i32 {
+  const W = g(geo, 2), OW = g(geo, 4), KW = g(geo, 6), sw = g(geo, 8), pl = g(geo, 10), dw = g(geo, 12);
+  return (max(pl + W, (OW - 1) * sw + (KW - 1) * dw + 1) + 4 * sw + 4) << 2;
+}
+
+/**
+ * y [planes, OH, OW] = the max of each window, without indices (inference).
+ * Max is separable: per output row, the maximum over the window's rows,
+ * SIMD across the whole row into a buffer bordered with −∞ (padding never
+ * wins), then over the window's columns, four outputs at a time. KH + KW
+ * steps per output instead of KH·KW, and no bounds checks; wasm's max
+ * propagates NaN, as the indexed kernel does.
+ */
+export function maxPoolValues(x: usize, y: usize, geo: usize, scratch: usize): void {
+  const planes = g(geo, 0), H = g(geo, 1), W = g(geo, 2), OH = g(geo, 3), OW = g(geo, 4), KH = g(geo, 5), KW = g(geo, 6);
+  const sh = g(geo, 7), sw = g(geo, 8), pt = g(geo, 9), pl = g(geo, 10), dh = g(geo, 11), dw = g(geo, 12);
+  if (KH == 2 && KW == 2 && sh == 2 && sw == 2 && pt == 0 && pl == 0 && dh == 1 && dw == 1 && OW >= 4 && 2 * OH <= H && 2 * OW <= W) {
+    maxValues2x2(x, y, planes, H, W, OH, OW);
+    return;
+  }
+  const size = maxPoolScratchBytes(geo) >> 2;
+  for (let i = 0; i < size; i++) store<f32>(scratch + (<usize>i << 2), -Infinity);
+  const row = scratch + (<usize>pl << 2);
+  const lowest = f32x4.splat(-Infinity);
+  let o = y;
+  for (let p = 0; p < planes; p++) {
+    const base = x + (<usize>(p * H * W) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const top = oh * sh - pt;
+      let kh0 = 0, kh1 = KH;
+      while (kh0 < KH && top + kh0 * dh < 0) kh0++;
+      while (kh1 > kh0 && top + (kh1 - 1) * dh >= H) kh1--;
+      // the window's rows, reduced into the buffer
+      let w = 0;
+      for (; w + 4 <= W; w += 4) {
+        let m = lowest;
+        for (let kh = kh0; kh < kh1; kh++) m = f32x4.max(m, v128.load(base + (<usize>((top + kh * dh) * W + w) << 2)));
+        v128.store(row + (<usize>w << 2), m);
+      }
+      for (; w < W; w++) {
+        let m: f32 = -Infinity;
+        for (let kh = kh0; kh < kh1; kh++) m = max<f32>(m, load<f32>(base + (<usize>((top + kh * dh) * W + w) << 2)));
+        store<f32>(row + (<usize>w << 2), m);
+      }
+      // then its columns: output ow reads buffer entries ow·sw + kw·dw (from the padded start)
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4, o += 16) {
+        let m = lowest;
+        for (let kw = 0; kw < KW; kw++) m = f32x4.max(m, window4(scratch + (<usize>(ow * sw + kw * dw) << 2), sw));
+        v128.store(o, m);
+      }
+      for (; ow < OW; ow++, o += 4) {
+        let m: f32 = -Infinity;
+        for (let kw = 0; kw < KW; kw++) m = max<f32>(m, load<f32>(scratch + (<usize>(ow * sw + kw * dw) << 2)));
+        store<f32>(o, m);
+      }
+    }
+  }
+}
+
 /**
  * y, idx [planes, OH, OW] = max and flat argmax (ih·W + iw) of each window.
  * Windows wholly inside the row run four at a time, one per SIMD lane.

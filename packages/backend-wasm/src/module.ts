@@ -39,6 +39,8 @@ export interface KernelExports {
   indRnnCell(xp: number, u: number, h: number, out: number, B: number, H: number, tanh: number): void;
   indRnnCellBackward(xp: number, u: number, h: number, dh: number, dxp: number, du: number, dhPrev: number, B: number, H: number, tanh: number): void;
   maxPool2d(x: number, y: number, idx: number, geo: number): void;
+  maxPoolValues(x: number, y: number, geo: number, scratch: number): void;
+  maxPoolScratchBytes(geo: number): number;
   maxUnpool2d(x: number, idx: number, out: number, planes: number, n: number, size: number, add: number): number;
   batchNormForward(x: number, w: number, b: number, y: number, mean: number, variance: number, N: number, C: number, S: number, eps: number, c0: number, c1: number): void;
   batchNormBackward(dy: number, x: number, mean: number, variance: number, w: number, dmean: number, dvariance: number, dx: number, dw: number, db: number, N: number, C: number, S: number, eps: number, c0: number, c1: number): void;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { grad } from '@nn/autograd';
+import { grad, noGrad } from '@nn/autograd';
 import { elu, gelu, leakyRelu, logSoftmax, softmax } from '@nn/activations';
-import { conv2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
+import { conv2d, maxPool2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
 import { gruCellUpdate, indRnnCellUpdate, lstmCellUpdate } from '@nn/layers-recurrent';
 import * as nn from '@nn/tensor';
 import { type FusedActivation, manualSeed, type Tensor, use } from '@nn/tensor';
@@ -141,6 +141,8 @@ describe('cpu and wasm agree', () => {
       xi.values[7] = xi.values[6]!; // a tie: the first maximum wins
       expectAgree([xi], (x) => maxPool2dWithIndices(x, c.k, c.o)[0]);
       expectAgree([xi], (x) => maxPool2dWithIndices(x, c.k, c.o)[1].cast('float32'));
+      // inference: the values-only kernels (no recording, so no indices)
+      expectAgree([xi], (x) => noGrad(() => maxPool2d(x, c.k, c.o)));
       const clean = input(c.x);
       expectAgree([clean], (x) => grad((a: Tensor) => maxPool2dWithIndices(a, c.k, c.o)[0].square().sum())(x));
     }

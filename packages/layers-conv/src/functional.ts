@@ -4,7 +4,7 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { applyActivation, checkFusedActivation, convOps, defineOp, DTypeError, fmtShape, isFloat, type FusedActivation, normOps, ones, poolOps, rand, ShapeError, tensor, type Tensor, ValueError, zeros } from '@nn/tensor';
+import { applyActivation, checkFusedActivation, convOps, defineOp, DTypeError, fmtShape, getEngine, isFloat, type FusedActivation, normOps, ones, poolOps, rand, ShapeError, tensor, type Tensor, ValueError, zeros } from '@nn/tensor';
 import { checkRank4, type Padding, type Pair, pair, resolvePadding } from './geometry.js';
 import { ensureConvPlugin } from './plugin.js';
 
@@ -107,7 +107,11 @@ function poolWindow(op: string, x: Tensor, kernelSize: Pair, { stride, padding =
 
 /** Max pooling; `maxPool2dWithIndices` also returns where each maximum was (the switches). */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
-  return maxPool2dWithIndices(x, kernelSize, options)[0];
+  // Indices only where a gradient will need them: inference skips them.
+  if (getEngine().recording && x.requiresGrad) return maxPool2dWithIndices(x, kernelSize, options)[0];
+  const { kernel, stride, padding, dilation } = poolWindow('maxPool2d', x, kernelSize, options);
+  ensureConvPlugin();
+  return poolOps.maxPool2d.run1([x], { kernel, stride, padding, dilation, ceilMode: !!options.ceilMode, indices: false });
 }
 
 /** Max pooling returning `[values, indices]`; indices are flat positions in each input plane (H·W), as PyTorch's. */

@@ -5,16 +5,16 @@
  * cotangent exactly as the chapter describes.
  * @module
  */
-import { allocArray, type AvgPoolAttrs, type GradientDef, type KernelDef, poolOps, ValueError } from '@nn/tensor';
+import { allocArray, type AvgPoolAttrs, type GradientDef, type KernelDef, NNError, poolOps, ValueError } from '@nn/tensor';
 import { cpuKernel, type GradientTable, gradientsOf } from '@nn/tensor/kernel';
 import type { Window2d } from './geometry.js';
 
-const maxPoolKernel = cpuKernel(poolOps.maxPool2d, ([x], { kernel: [KH, KW], stride: [sh, sw], padding: [pt, , pl], dilation: [dh, dw] }, { outputs }) => {
+const maxPoolKernel = cpuKernel(poolOps.maxPool2d, ([x], { kernel: [KH, KW], stride: [sh, sw], padding: [pt, , pl], dilation: [dh, dw], indices }, { outputs }) => {
   const [N, C, H, W] = x!.shape as [number, number, number, number];
   const [, , OH, OW] = outputs[0]!.shape as [number, number, number, number];
   const xv = x!.data;
   const y = allocArray(outputs[0]!.dtype, N * C * OH * OW);
-  const idx = new Int32Array(y.length);
+  const idx = indices === false ? null : new Int32Array(y.length);
   for (let plane = 0, o = 0; plane < N * C; plane++) {
     const base = plane * H * W;
     for (let oh = 0; oh < OH; oh++) {
@@ -35,11 +35,11 @@ const maxPoolKernel = cpuKernel(poolOps.maxPool2d, ([x], { kernel: [KH, KW], str
           }
         }
         y[o] = best;
-        idx[o] = at;
+        if (idx) idx[o] = at;
       }
     }
   }
-  return [y, idx];
+  return idx ? [y, idx] : [y];
 });
 
 /** PyTorch's average-pooling window: its clipped bounds and divisor. */
@@ -147,7 +147,10 @@ const { avgPool2d, avgPool2dBackward, maxPool2dBackward, spatialGather } = poolO
  * answered by a gather at the indices, whose adjoint is the summing scatter.
  */
 const poolRules: GradientTable<typeof poolOps> = {
-  maxPool2d: ([dy], { inputs: [x], outputs: [, indices] }) => [maxPool2dBackward.run1([dy!, indices!], { outputSize: [x!.shape[2]!, x!.shape[3]!] })],
+  maxPool2d: ([dy], { inputs: [x], outputs: [, indices] }) => {
+    if (indices === undefined) throw new NNError('maxPool2d: ran with indices: false, so it has no gradient; the front-ends ask for indices whenever autograd records');
+    return [maxPool2dBackward.run1([dy!, indices!], { outputSize: [x!.shape[2]!, x!.shape[3]!] })];
+  },
   avgPool2d: ([dy], { inputs: [x], attrs }) => [avgPool2dBackward.run1([dy!], { ...attrs, inputShape: [...x!.shape] })],
   avgPool2dBackward: ([ddx], { attrs: { inputShape: _, ...pool } }) => [avgPool2d.run1([ddx!], pool)],
   maxPool2dBackward: ([ddx], { inputs: [, indices] }) => [spatialGather.run1([ddx!, indices!]), null],

@@ -240,3 +240,21 @@ describe('fully connected layers as convolutions', () => {
     expect(() => C.linearToConv(fc1, [16, 4, 4])).toThrow('linearToConv: input shape [16,4,4] has 256 features but the Linear layer reads 400');
   });
 });
+
+describe('max pooling without indices (inference)', () => {
+  it('computes the same maxima with one output, and the gradient still works where autograd records', async () => {
+    const { poolOps } = await import('@nn/tensor');
+    const { noGrad } = await import('@nn/autograd');
+    const x = randn([2, 3, 9, 11]);
+    const [withIdx] = C.maxPool2dWithIndices(x, 3, { stride: 2, padding: 1 });
+    const bare = noGrad(() => C.maxPool2d(x, 3, { stride: 2, padding: 1 }));
+    expect(values(bare)).toEqual(values(withIdx!));
+    const outs = poolOps.maxPool2d.run([x], { kernel: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0], dilation: [1, 1], ceilMode: false, indices: false });
+    expect(outs.length).toBe(1);
+    // under recording, maxPool2d asks for indices, so its gradient exists
+    const g = grad((v: Tensor) => C.maxPool2d(v, 2).sum())(x) as Tensor;
+    expect(values(g).reduce((s, v) => s + v, 0)).toBeCloseTo(2 * 3 * 4 * 5, 6);
+    // the op run by hand without indices while recording has no gradient: a clear error
+    expect(() => grad((v: Tensor) => poolOps.maxPool2d.run1([v], { kernel: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0], dilation: [1, 1], ceilMode: false, indices: false }).sum())(x)).toThrow(/indices: false/);
+  });
+});

@@ -195,9 +195,11 @@ export const EXPORTERS: Record<string, Exporter> = {
   },
   maxPool2d: (c) => {
     const a = c.attrs as { kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean };
-    c.pools.set(c.outputs[1]!, { input: c.inputs[0]!, attrs: c.attrs });
+    // Without indices (an inference trace) the node has one output.
+    const withIndices = c.outputs.length > 1;
+    if (withIndices) c.pools.set(c.outputs[1]!, { input: c.inputs[0]!, attrs: c.attrs });
     const dilated = a.dilation.some((d) => d !== 1);
-    c.g.node('MaxPool', [c.input(0)], [c.output(0), c.output(1)], {
+    c.g.node('MaxPool', [c.input(0)], withIndices ? [c.output(0), c.output(1)] : [c.output(0)], {
       kernel_shape: ints(a.kernel),
       strides: ints(a.stride),
       pads: ints(pads(a.padding)),

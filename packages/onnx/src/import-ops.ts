@@ -146,7 +146,9 @@ function pool(kind: 'max' | 'avg'): Impl {
     const ceilMode = c.attr.int('ceil_mode', 0) === 1;
     if (kind === 'avg') return s.back(run1('avgPool2d', [s.x], { kernel, stride, padding, dilation: [1, 1], ceilMode, countIncludePad: c.attr.int('count_include_pad', 0) === 1 }));
     if (c.attr.int('storage_order', 0) !== 0) unsupported(c, 'storage_order 1 (column-major indices)');
-    const [y, indices] = run('maxPool2d', [s.x], { kernel, stride, padding, dilation, ceilMode });
+    // Indices when the graph reads them or a gradient will (fine-tuning).
+    const withIndices = c.outputs > 1 || (getEngine().recording && s.x.requiresGrad);
+    const [y, indices] = run('maxPool2d', [s.x], { kernel, stride, padding, dilation, ceilMode, indices: withIndices });
     // Indices are nn's (per plane, as PyTorch's); MaxUnpool reads them so.
     return c.outputs > 1 ? [s.back(y!), s.back(indices!)] : [s.back(y!)];
   };

@@ -15,8 +15,10 @@ const maxPoolKernel = wasmKernel(poolOps.maxPool2d, (inputs, attrs, ctx) => {
   const be = ctx.backend;
   const [N, C, H, W] = x!.shape as [number, number, number, number];
   const [, , OH, OW] = ctx.outputs[0]!.shape as [number, number, number, number];
-  const y = be.alloc('float32', N * C * OH * OW), idx = be.alloc('int32', N * C * OH * OW);
-  if (y.bytes === 0) return [y, idx];
+  const withIndices = attrs.indices !== false;
+  const y = be.alloc('float32', N * C * OH * OW), idx = withIndices ? be.alloc('int32', N * C * OH * OW) : null;
+  const outs = idx ? [y, idx] : [y];
+  if (y.bytes === 0) return outs;
   const { kernel, stride, padding, dilation } = attrs;
   // Planes split over threads, each with a geometry of its own plane count.
   const planes = N * C;
@@ -24,13 +26,27 @@ const maxPoolKernel = wasmKernel(poolOps.maxPool2d, (inputs, attrs, ctx) => {
   const parts = reads < PARALLEL_READS ? 1 : Math.min(be.threads, planes);
   const ranges = [[0, planes], ...Array.from({ length: parts > 1 ? parts : 0 }, (_, t) => splitRange(planes, parts, t))];
   const geos = be.args(...ranges.map(([p0, p1]) => [p1! - p0!, H, W, OH, OW, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[2], dilation[0], dilation[1]]));
+  // ranges[0] is the whole, for a pool that runs fewer parts than asked
+  const rangeOf = (t: number, n: number) => (n === parts && parts > 1 ? t + 1 : 0);
+  if (idx === null) {
+    // inference: the maxima alone, each thread with a row buffer of its own
+    const bytes = be.k.maxPoolScratchBytes(geos[0]!);
+    const scratch = Array.from({ length: parts }, () => be.temp(bytes));
+    try {
+      be.parallel('maxPoolValues', parts, (t, n) => {
+        const r = rangeOf(t, n), p0 = ranges[r]![0]!;
+        return [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, geos[r]!, scratch[t]!];
+      });
+    } finally {
+      for (const s of scratch) be.freeTemp(s, bytes);
+    }
+    return outs;
+  }
   be.parallel('maxPool2d', parts, (t, n) => {
-    // ranges[0] is the whole, for a pool that runs fewer parts than asked
-    const r = n === parts && parts > 1 ? t + 1 : 0;
-    const p0 = ranges[r]![0]!;
+    const r = rangeOf(t, n), p0 = ranges[r]![0]!;
     return [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, idx.ptr + p0 * OH * OW * 4, geos[r]!];
   });
-  return [y, idx];
+  return outs;
 }, { dtypes: FLOAT32 });
 
 /** Values put back at their indices: summed (max pooling's gradient) or written (unpooling). */

@@ -43,7 +43,7 @@ const maxPoolOp = defineOp<MaxPoolAttrs>({
     checkFloatInput('maxPool2d', x!);
     const [OH, OW] = windowShape('maxPool2d', x!.shape, attrs, attrs.ceilMode);
     const shape = [x!.shape[0]!, x!.shape[1]!, OH, OW];
-    return [{ shape, dtype: x!.dtype }, { shape, dtype: 'int32' }];
+    return attrs.indices === false ? [{ shape, dtype: x!.dtype }] : [{ shape, dtype: x!.dtype }, { shape, dtype: 'int32' }];
   },
 });
 

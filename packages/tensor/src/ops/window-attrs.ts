@@ -39,6 +39,12 @@ export interface ConvTransposeAttrs extends ConvAttrs {
 /** Attributes of max pooling (`maxPool2d`). */
 export interface MaxPoolAttrs extends Window2d {
   ceilMode: boolean;
+  /**
+   * Also return the argmax indices (the default). Without them the op has
+   * one output and no gradient: inference, where the indices would be
+   * computed and thrown away.
+   */
+  indices?: boolean;
 }
 
 /** Attributes of average pooling (`avgPool2d`). */
