@@ -11,6 +11,7 @@ import { GoogLeNet, resnet18 } from '@nn/models';
 import { noGrad } from '@nn/autograd';
 import * as nn from '@nn/tensor';
 import { setThreads, wasmPlugin } from '@nn/backend-wasm';
+import { timeKernels } from './kernel-timer.mjs';
 
 const which = process.argv[2] ?? 'resnet18';
 const threads = Number(process.argv[3] ?? 1);
@@ -33,28 +34,6 @@ const run = () => noGrad(() => nn.tidy(() => model.call(x).dataSync()));
 run();
 run();
 
-const totals = new Map();
-let on = false;
-const registry = nn.getRegistry();
-for (const name of registry.opNames()) {
-  for (const backend of ['wasm', 'cpu']) {
-    const k = registry.kernel(name, backend);
-    if (k === undefined || k.__timed) continue;
-    const inner = k.run;
-    k.run = function (inputs, attrs, ctx) {
-      if (!on) return inner.call(this, inputs, attrs, ctx);
-      const t0 = performance.now();
-      const out = inner.call(this, inputs, attrs, ctx);
-      const key = `${name}${backend === 'cpu' ? ' (host)' : ''} ${inputs.map((i) => `[${i.shape}]`).join(' ')}${attrs.stride ? ` s${attrs.stride}` : ''}`;
-      const e = totals.get(key) ?? { ms: 0, calls: 0 };
-      e.ms += performance.now() - t0;
-      e.calls++;
-      totals.set(key, e);
-      return out;
-    };
-    k.__timed = true;
-  }
-}
 const reps = 5;
 let best = Infinity;
 for (let i = 0; i < reps; i++) {
@@ -62,13 +41,7 @@ for (let i = 0; i < reps; i++) {
   run();
   best = Math.min(best, performance.now() - t0);
 }
-on = true;
-for (let i = 0; i < reps; i++) run();
-on = false;
-const rows = [...totals].map(([k, v]) => [k, v.ms / reps, v.calls / reps]).sort((a, b) => b[1] - a[1]);
-const kernelMs = rows.reduce((s, r) => s + r[1], 0);
-console.log(`${which}, threads ${threads}: best ${best.toFixed(1)} ms untimed; timed runs average ${kernelMs.toFixed(1)} ms in kernels`);
-const byOp = new Map();
-for (const [k, ms] of rows) { const op = k.split(' ')[0]; byOp.set(op, (byOp.get(op) ?? 0) + ms); }
-console.log([...byOp].sort((a, b) => b[1] - a[1]).map(([o, ms]) => `${o} ${ms.toFixed(1)}`).join(', '));
-for (const [k, ms, calls] of rows.slice(0, Number(process.env.ROWS ?? 25))) console.log(`${ms.toFixed(2).padStart(8)} ms ${String(calls).padStart(4)}x  ${k}`);
+const timer = timeKernels();
+timer.measure(run, reps);
+console.log(`${which}, threads ${threads}: best ${best.toFixed(1)} ms untimed; timed runs average ${timer.kernelMs().toFixed(1)} ms in kernels`);
+timer.report(Number(process.env.ROWS ?? 25));
