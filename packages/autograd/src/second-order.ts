@@ -9,7 +9,8 @@
  * - hvp by reverse over reverse: H v is the gradient of ⟨∇f(x), v⟩.
  *
  * Every op's gradient rule is differentiable when the sweep is recorded, so
- * both work through all ops that `grad` does, fused cells included.
+ * both work through all ops that `grad` does, fused cells included; inside
+ * an outer `grad` their results are differentiable again (third order).
  * @module
  */
 import { getEngine, onesLike, ShapeError, type Tensor, Tensor as TensorClass, zerosLike, NNError } from '@nn/tensor';
@@ -27,6 +28,18 @@ function checkTangents(name: string, primals: readonly Tensor[], tangents: reado
       throw new ShapeError(`${name}: tangent ${i} has shape [${v.shape.join(',')}] but primal ${i} has shape [${p.shape.join(',')}]`);
     }
   });
+}
+
+/**
+ * Runs `body` as `grad` runs its sweep: on its own tape, releasing every
+ * intermediate; or, inside an outer differentiation (a primal that already
+ * requires grad while autograd records), recorded with its intermediates
+ * kept, so that the products can be differentiated again.
+ */
+function sweepScope<T>(primals: readonly Tensor[], body: (nested: boolean) => T): T {
+  const engine = getEngine();
+  const nested = engine.recording && primals.some((p) => p.requiresGrad);
+  return nested ? body(true) : engine.withRecording(() => engine.tidy(() => body(false)));
 }
 
 /** Fresh views of `args` that require grad, recorded so that a second sweep reaches them. */
@@ -61,20 +74,21 @@ export function jvp(f: TensorFn, primals: Tensor[], tangents: Tensor[]): [Tensor
   checkTangents('jvp', primals, tangents);
   installAutograd();
   const engine = getEngine();
-  return engine.withRecording(() => engine.tidy(() => {
+  return sweepScope(primals, (nested) => {
+    const out = (y: Tensor) => (nested ? y : detach(y));
     const inputs = markedInputs(primals);
     const y = f(...inputs);
     if (!(y instanceof TensorClass)) throw new NNError(`jvp: the function must return a Tensor, got ${typeof y}`);
-    if (!y.requiresGrad) return [detach(y), zerosLike(y)] as [Tensor, Tensor];
+    if (!y.requiresGrad) return [out(y), zerosLike(y)] as [Tensor, Tensor];
     const u = zerosLike(y);
     u.requiresGrad = true;
     const found = backwardFrom(engine, y, u, { wrt: inputs, createGraph: true });
     const vjps = inputs.map((x) => found.get(x)).map((g, i) => [g, tangents[i]!] as const).filter(([g]) => g !== undefined && g.requiresGrad);
-    if (vjps.length === 0) return [detach(y), zerosLike(y)] as [Tensor, Tensor];
+    if (vjps.length === 0) return [out(y), zerosLike(y)] as [Tensor, Tensor];
     const s = innerProduct(vjps.map(([g]) => g!), vjps.map(([, v]) => v));
-    const jv = backwardFrom(engine, s, onesLike(s), { wrt: [u] }).get(u) ?? zerosLike(y);
-    return [detach(y), jv] as [Tensor, Tensor];
-  }));
+    const jv = backwardFrom(engine, s, onesLike(s), { wrt: [u], createGraph: nested }).get(u) ?? zerosLike(y);
+    return [out(y), jv] as [Tensor, Tensor];
+  });
 }
 
 /**
@@ -96,19 +110,20 @@ export function hvp(f: TensorFn, primals: Tensor[], tangents: Tensor[]): [Tensor
   checkTangents('hvp', primals, tangents);
   installAutograd();
   const engine = getEngine();
-  return engine.withRecording(() => engine.tidy(() => {
+  return sweepScope(primals, (nested) => {
+    const out = (y: Tensor) => (nested ? y : detach(y));
     const inputs = markedInputs(primals);
     const y = f(...inputs);
     if (!(y instanceof TensorClass)) throw new NNError(`hvp: the function must return a Tensor, got ${typeof y}`);
     if (y.size !== 1) throw new ShapeError(`hvp: the function must return a one-element tensor, got shape [${y.shape.join(',')}]; use jvp for other outputs`);
     const zeros = () => inputs.map((x) => zerosLike(x));
-    if (!y.requiresGrad) return [detach(y), zeros()] as [Tensor, Tensor[]];
+    if (!y.requiresGrad) return [out(y), zeros()] as [Tensor, Tensor[]];
     const found = backwardFrom(engine, y, onesLike(y), { wrt: inputs, createGraph: true });
     const grads = inputs.map((x) => found.get(x));
     const live = grads.map((g, i) => [g, tangents[i]!] as const).filter(([g]) => g !== undefined && g.requiresGrad);
-    if (live.length === 0) return [detach(y), zeros()] as [Tensor, Tensor[]];
+    if (live.length === 0) return [out(y), zeros()] as [Tensor, Tensor[]];
     const s = innerProduct(live.map(([g]) => g!), live.map(([, v]) => v));
-    const second = backwardFrom(engine, s, onesLike(s), { wrt: inputs });
-    return [detach(y), inputs.map((x) => second.get(x) ?? zerosLike(x))] as [Tensor, Tensor[]];
-  }));
+    const second = backwardFrom(engine, s, onesLike(s), { wrt: inputs, createGraph: nested });
+    return [out(y), inputs.map((x) => second.get(x) ?? zerosLike(x))] as [Tensor, Tensor[]];
+  });
 }

@@ -69,6 +69,14 @@ describe('hvp', () => {
     close(hw!, gp[1]!.sub(gm[1]!).div(2 * eps), 1e-7);
   });
 
+  it('inside an outer grad, its results are differentiated again (third order)', () => {
+    const v = f64([3]), x = f64([3]);
+    // Σ x³: H v = 6 x ⊙ v, so d/dx Σ (H v) = 6 v.
+    close(grad((a: Tensor) => hvp((y) => y.pow(3).sum(), [a], [v])[1][0]!.sum())(x), v.mul(6), 1e-10);
+    // exp: J v = exp(x) ⊙ v, so d/dx Σ (J v) = exp(x) ⊙ v.
+    close(grad((a: Tensor) => jvp((y) => y.exp(), [a], [v])[1].sum())(x), x.exp().mul(v), 1e-10);
+  });
+
   it('is zero for a linear function, and needs a scalar', () => {
     const [, [h]] = hvp((x) => x.mul(3).sum(), [f64([3])], [f64([3])]);
     expect(Array.from(h!.dataSync())).toEqual([0, 0, 0]);
