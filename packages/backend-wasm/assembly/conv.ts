@@ -140,19 +140,25 @@ export function conv2d(x: usize, w: usize, y: usize, geo: usize, n0: i32, n1: i3
   }
 }
 
-/** dx[n] = convᵀ(dy[n], w) for images n in [n0, n1). */
-export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, geo: usize, n0: i32, n1: i32, scratch: usize): void {
+/**
+ * dx[n] = convᵀ(dy[n], w) for images n in [n0, n1) and, ungrouped, input
+ * channels [c0, c1) (threads split images, or the channels of a small
+ * batch: each channel's plane gathers from its own rows of the columns).
+ */
+export function conv2dBackpropInput(dy: usize, w: usize, dx: usize, geo: usize, n0: i32, n1: i32, c0: i32, c1: i32, scratch: usize): void {
   const C = g(geo, 0), H = g(geo, 1), W = g(geo, 2), O = g(geo, 3), OHW = g(geo, 6) * g(geo, 7), G = g(geo, 14);
-  const cg = C / G, og = O / G, K = cg * g(geo, 4) * g(geo, 5);
+  const cg = C / G, og = O / G, KK = g(geo, 4) * g(geo, 5), K = cg * KK;
+  const ca = G == 1 ? c0 : 0, cb = G == 1 ? min(c1, cg) : cg;
   const cols = scratch;
   const gemmScratch = scratch + (<usize>convScratchBytes(geo) - <usize>GEMM_SCRATCH_BYTES);
-  memory.fill(dx + (<usize>(n0 * C * H * W) << 2), 0, <usize>((n1 - n0) * C * H * W) << 2);
   for (let n = n0; n < n1; n++) {
     for (let gi = 0; gi < G; gi++) {
-      // cols = W_gᵀ · dy_g, then fold the columns back onto the input.
+      // cols = W_gᵀ · dy_g (the rows of channels [ca, cb)), then fold them back onto the input.
       const dyg = dy + (<usize>((n * O + gi * og) * OHW) << 2);
-      gemm(w + (<usize>(gi * og * K) << 2), true, dyg, false, cols, K, OHW, og, 0, K, 0, OHW, gemmScratch, false);
-      col2im(cols, cg, geo, dx + (<usize>((n * C + gi * cg) * H * W) << 2));
+      const plane = dx + (<usize>((n * C + gi * cg + ca) * H * W) << 2);
+      memory.fill(plane, 0, <usize>((cb - ca) * H * W) << 2);
+      gemm(w + (<usize>(gi * og * K) << 2), true, dyg, false, cols, K, OHW, og, ca * KK, cb * KK, 0, OHW, gemmScratch, false);
+      col2im(cols + (<usize>(ca * KK * OHW) << 2), cb - ca, geo, plane);
     }
   }
 }

@@ -22,7 +22,7 @@ export interface KernelExports {
   biasRows(y: number, bias: number, rows: number, cols: number, op: number, p: number): void;
   biasPlanes(y: number, bias: number, planes: number, C: number, size: number, op: number, p: number): void;
   conv2d(x: number, w: number, y: number, geo: number, n0: number, n1: number, j0: number, j1: number, o0: number, o1: number, scratch: number): void;
-  conv2dBackpropInput(dy: number, w: number, dx: number, geo: number, n0: number, n1: number, scratch: number): void;
+  conv2dBackpropInput(dy: number, w: number, dx: number, geo: number, n0: number, n1: number, c0: number, c1: number, scratch: number): void;
   conv2dBackpropFilter(x: number, dy: number, dw: number, geo: number, n0: number, n1: number, scratch: number): void;
   convScratchBytes(geo: number): number;
   winogradFilter(w: number, u: number, O: number, C: number, flip: number): void;

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { grad } from '@nn/autograd';
-import { conv2d } from '@nn/layers-conv';
+import { conv2d, convTranspose2d } from '@nn/layers-conv';
 import * as nn from '@nn/tensor';
 import { coverage, createEngine, memory, REGISTRY_API_VERSION, setBackend, tensor, tidy, use, withEngine } from '@nn/tensor';
 import { getThreads, Heap, relaxedSimdSupported, setThreads, sizeClass, WasmBackend, wasmBackend, WasmOutOfMemoryError, wasmPlugin } from '../src/index.js';
@@ -128,9 +128,11 @@ describe('the wasm backend', () => {
     const xw = nn.keep(nn.randn([4, 16, 20, 20])), x1 = nn.keep(nn.randn([1, 16, 64, 64])), kw = nn.keep(nn.randn([16, 16, 3, 3]));
     // one image with a 7x7 map: split by output channels (72: uneven parts)
     const x7 = nn.keep(nn.randn([1, 64, 7, 7])), k7 = nn.keep(nn.randn([72, 64, 3, 3]));
+    // one image's transposed convolution (FCN's 8x upsampling): split by its 11 output channels
+    const xt = nn.keep(nn.randn([1, 11, 8, 8])), kt = nn.keep(nn.randn([11, 11, 16, 16]));
     const run = () => tidy(() => ({
       mm: Array.from(a.matmul(b).dataSync()),
-      conv: [x, xw, x1].flatMap((xx, i) => Array.from(conv2d(xx, i ? kw : k, null, { padding: 1 }).dataSync())).concat(Array.from(conv2d(x7, k7, null, { padding: 1 }).dataSync())),
+      conv: [x, xw, x1].flatMap((xx, i) => Array.from(conv2d(xx, i ? kw : k, null, { padding: 1 }).dataSync())).concat(Array.from(conv2d(x7, k7, null, { padding: 1 }).dataSync()), Array.from(convTranspose2d(xt, kt, null, { stride: 8, padding: 4 }).dataSync())),
       dw: [[x, k], [xw, kw]].flatMap(([xx, kk]) => Array.from(grad((w: nn.Tensor) => conv2d(xx!, w, null, { padding: 1 }).square().sum())(kk!).dataSync())),
     }));
     await setThreads(2);
@@ -145,7 +147,7 @@ describe('the wasm backend', () => {
     const scale = Math.max(...one.dw.map(Math.abs));
     const worst = Math.max(...one.dw.map((v, i) => Math.abs(v - two.dw[i]!))) / scale;
     expect(worst).toBeLessThan(1e-6);
-    for (const t of [a, b, x, k, xw, x1, kw, x7, k7]) t.dispose();
+    for (const t of [a, b, x, k, xw, x1, kw, x7, k7, xt, kt]) t.dispose();
   });
 
   it('runs 3x3 convolutions as Winograd F(2x2, 3x3) unless told not to, both within rounding of the cpu', async () => {

@@ -56,24 +56,29 @@ function withScratch(be: WasmBackend, kernel: ThreadKernel, parts: number, bytes
 const MIN_PIXELS_PER_THREAD = 64;
 
 /**
- * Runs a conv kernel with per-thread scratch, the batch split over threads;
- * the forward kernel splits the output pixels instead when the batch is
- * smaller than the thread count (batch-1 inference), or its output channels
- * when the maps are small (`channels`: the output channels, 0 for grouped
- * convolutions).
+ * Runs a conv kernel with per-thread scratch, the batch split over threads.
+ * When the batch is smaller than the thread count (batch-1 inference) the
+ * forward kernel splits its output pixels, or its output channels when the
+ * maps are small; the input gradient (a transposed convolution's forward)
+ * splits its input channels. `channels`: those channels, 0 for grouped
+ * convolutions.
  */
 function perImage(be: WasmBackend, kernel: 'conv2d' | 'conv2dBackpropInput' | 'conv2dBackpropFilter', N: number, geo: number, ptrs: (t: number) => [number, number, number], pixels = 0, macs = Infinity, channels = 0): void {
-  const forward = kernel === 'conv2d';
-  const byChannels = forward && N < be.threads && channels >= 16 * be.threads && pixels < MIN_PIXELS_PER_THREAD * be.threads && macs >= PARALLEL_MACS;
+  const forward = kernel === 'conv2d', input = kernel === 'conv2dBackpropInput';
+  const byChannels = N < be.threads && macs >= PARALLEL_MACS && (forward ? channels >= 16 * be.threads && pixels < MIN_PIXELS_PER_THREAD * be.threads : input && channels >= 2 * be.threads);
   if (byChannels) {
-    const parts = be.threads;
-    withScratch(be, kernel, parts, be.k.convScratchBytes(geo), (t, n, scratch) => [...ptrs(t), geo, 0, N, 0, pixels, ...splitRange(channels, n, t, 8), scratch]);
+    const parts = be.threads, align = forward ? 8 : 1;
+    withScratch(be, kernel, parts, be.k.convScratchBytes(geo), (t, n, scratch) => {
+      const [c0, c1] = splitRange(channels, n, t, align);
+      return forward ? [...ptrs(t), geo, 0, N, 0, pixels, c0, c1, scratch] : [...ptrs(t), geo, 0, N, c0, c1, scratch];
+    });
     return;
   }
   const [parts, range] = convSplit(be, N, forward ? pixels : 0, 8, macs);
   withScratch(be, kernel, parts, be.k.convScratchBytes(geo), (t, n, scratch) => {
     const [n0, n1, j0, j1] = range(t, n);
-    return forward ? [...ptrs(t), geo, n0, n1, j0, j1, 0, 1 << 30, scratch] : [...ptrs(t), geo, n0, n1, scratch];
+    if (forward) return [...ptrs(t), geo, n0, n1, j0, j1, 0, 1 << 30, scratch];
+    return input ? [...ptrs(t), geo, n0, n1, 0, 1 << 30, scratch] : [...ptrs(t), geo, n0, n1, scratch];
   });
 }
 
@@ -176,7 +181,8 @@ const backpropInputKernel = wasmKernel(convOps.conv2dBackpropInput, (inputs, att
     winograd(be, ptr(dy!), w!.data, dx.ptr, dy!.shape, attrs.inputShape, 2 - pt, 2 - pl, sizeOf(attrs.inputShape) * sizeOf(w!.shape) / w!.shape[1]!, true);
     return [dx];
   }
-  perImage(be, 'conv2dBackpropInput', attrs.inputShape[0]!, geometry(be, attrs.inputShape, w!.shape, dy!.shape, attrs), () => [ptr(dy!), ptr(w!), dx.ptr]);
+  const macs = sizeOf(dy!.shape) * sizeOf(w!.shape) / w!.shape[0]!;
+  perImage(be, 'conv2dBackpropInput', attrs.inputShape[0]!, geometry(be, attrs.inputShape, w!.shape, dy!.shape, attrs), () => [ptr(dy!), ptr(w!), dx.ptr], 0, macs, attrs.groups === 1 ? attrs.inputShape[1]! : 0);
   return [dx];
 }, { dtypes: FLOAT32 });
 
