@@ -11,7 +11,8 @@
  * @module
  */
 import { noGrad } from '@nn/autograd';
-import { type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
+import { NNError, type Tensor, tensor, tidy, ValueError } from '@nn/tensor';
+import type { OptimizerState } from './optimizer.js';
 import { dot, maxAbs, strongWolfe, type Vec } from './line-search.js';
 
 /** Options of {@link LBFGS}, PyTorch's names in camelCase. */
@@ -147,6 +148,49 @@ export class LBFGS {
         offset += p.size;
       }
     });
+  }
+
+  /**
+   * Everything needed to resume exactly (PyTorch's `state_dict`): the
+   * options, the counters and scalars as hyperparameters, and the carried
+   * vectors (`d`, `prevGrad`, `oldDirs.i`, `oldSteps.i`) as float64 tensors.
+   * The optimizer's own tensors: dispose them when done.
+   */
+  stateDict(): OptimizerState {
+    const vec = (v: Vec) => tensor(v.slice(), [v.length], 'float64');
+    const tensors: Record<string, Tensor> = {};
+    if (this.d) tensors.d = vec(this.d);
+    if (this.prevGrad) tensors.prevGrad = vec(this.prevGrad);
+    this.oldDirs.forEach((v, i) => (tensors[`oldDirs.${i}`] = vec(v)));
+    this.oldSteps.forEach((v, i) => (tensors[`oldSteps.${i}`] = vec(v)));
+    const { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearch, funcEvals, nIter, t, hDiag, prevLoss } = this;
+    return { kind: 'LBFGS', hyperparameters: { lr, maxIter, maxEval, toleranceGrad, toleranceChange, historySize, lineSearch, funcEvals, nIter, t, hDiag, prevLoss, ro: [...this.ro] }, step: nIter, tensors };
+  }
+
+  /** Restores a state saved by {@link stateDict}, for the same parameters. */
+  loadStateDict(state: OptimizerState): void {
+    if (state.kind !== 'LBFGS') throw new NNError(`loadStateDict: the state is from ${state.kind}, not LBFGS`);
+    const h = state.hyperparameters;
+    const vec = (key: string): Vec | null => {
+      const t = state.tensors[key];
+      if (t === undefined) return null;
+      if (t.size !== this.size) throw new NNError(`loadStateDict: '${key}' has ${t.size} entries, the parameters ${this.size}`);
+      return Float64Array.from(t.dataSync());
+    };
+    const ro = (h.ro as readonly number[] | undefined) ?? [];
+    const dirs = ro.map((_, i) => vec(`oldDirs.${i}`)), steps = ro.map((_, i) => vec(`oldSteps.${i}`));
+    if (dirs.some((v) => v === null) || steps.some((v) => v === null)) throw new NNError(`loadStateDict: the state has ${ro.length} curvature pairs but not all their vectors`);
+    this.lr = Number(h.lr);
+    this.funcEvals = Number(h.funcEvals);
+    this.nIter = Number(h.nIter);
+    this.t = Number(h.t);
+    this.hDiag = Number(h.hDiag);
+    this.prevLoss = Number(h.prevLoss);
+    this.ro = [...ro];
+    this.oldDirs = dirs as Vec[];
+    this.oldSteps = steps as Vec[];
+    this.d = vec('d');
+    this.prevGrad = vec('prevGrad');
   }
 
   /** The two-loop recursion: −H·g with H the L-BFGS inverse-Hessian approximation. */

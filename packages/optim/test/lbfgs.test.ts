@@ -142,6 +142,25 @@ describe('LBFGS', () => {
     expect(lossL).toBeLessThan(lossA);
   });
 
+  it('stateDict resumes exactly', () => {
+    const run = (opt: LBFGS, p: Parameter, steps: number) => {
+      for (let i = 0; i < steps; i++) opt.step(() => { opt.zeroGrad(); const l = rosenbrock(p); l.backward(); return l; });
+    };
+    const p = new Parameter(tensor([-1.5, 2], [2], 'float64'));
+    const opt = new LBFGS([p], { lineSearchFn: 'strongWolfe', maxIter: 2 });
+    run(opt, p, 3);
+    const saved = opt.stateDict(), at = p.dataSync().slice();
+    run(opt, p, 2);
+    const expected = Array.from(p.dataSync());
+    const q = new Parameter(tensor(Array.from(at), [2], 'float64'));
+    const again = new LBFGS([q], { lineSearchFn: 'strongWolfe', maxIter: 2 });
+    again.loadStateDict(saved);
+    run(again, q, 2);
+    expect(Array.from(q.dataSync())).toEqual(expected);
+    expect(again.funcEvals).toBe(opt.funcEvals);
+    expect(() => new LBFGS([new Parameter(tensor([1, 2, 3]))]).loadStateDict(saved)).toThrow(/entries, the parameters 3/);
+  });
+
   it('bad options and a missing closure are typed errors', () => {
     const p = new Parameter(tensor([1, 2]));
     expect(() => new LBFGS([p], { lr: 0 })).toThrow(ValueError);
