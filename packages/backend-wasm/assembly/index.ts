@@ -15,6 +15,6 @@ export { winogradFilter, winogradConv, winogradScratchBytes, winogradBlocks, win
 export function heapBase(): usize {
   return __heap_base;
 }
-export { maxPool2d, maxPoolValues, maxPoolScratchBytes, maxUnpool2d } from './pool';
+export { maxPool2d, maxPoolValues, maxPoolScratchBytes, avgPool2d, avgPoolScratchBytes, maxUnpool2d } from './pool';
 export { lstmCell, lstmCellBackward, gruCell, gruCellBackward, indRnnCell, indRnnCellBackward } from './recurrent';
 export { batchNormForward, batchNormBackward } from './batch-norm';

@@ -150,6 +150,58 @@ export function maxPoolValues(x: usize, y: usize, geo: usize, scratch: usize): v
   }
 }
 
+/** Bytes of the row buffer {@link avgPool2d} needs (geometry as max pooling's, without dilation). */
+export function avgPoolScratchBytes(geo: usize): i32 {
+  const W = g(geo, 2), OW = g(geo, 4), KW = g(geo, 6), sw = g(geo, 8), pl = g(geo, 10);
+  return (max(pl + W, (OW - 1) * sw + KW) + 4 * sw + 4) << 2;
+}
+
+/**
+ * y [planes, OH, OW] = the mean of each window, separable as max pooling's
+ * values: the window's rows [h0, h1) summed into a zero-bordered buffer,
+ * then its columns, times the divisor's row and column factors (PyTorch's
+ * counts, with or without padding, are a product of the two). `rows` holds
+ * h0 [OH] and h1 [OH] (i32), then 1/row factor [OH] and 1/column factor
+ * [OW] (f32).
+ */
+export function avgPool2d(x: usize, y: usize, geo: usize, scratch: usize, rows: usize): void {
+  const planes = g(geo, 0), H = g(geo, 1), W = g(geo, 2), OH = g(geo, 3), OW = g(geo, 4), KW = g(geo, 6), sw = g(geo, 8), pl = g(geo, 10);
+  memory.fill(scratch, 0, <usize>avgPoolScratchBytes(geo));
+  const row = scratch + (<usize>pl << 2);
+  const h0s = rows, h1s = rows + (<usize>OH << 2), hInv = rows + (<usize>(2 * OH) << 2), wInv = rows + (<usize>(3 * OH) << 2);
+  let o = y;
+  for (let p = 0; p < planes; p++) {
+    const base = x + (<usize>(p * H * W) << 2);
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = load<i32>(h0s + (<usize>oh << 2)), h1 = load<i32>(h1s + (<usize>oh << 2));
+      const rowScale = load<f32>(hInv + (<usize>oh << 2));
+      let w = 0;
+      for (; w + 4 <= W; w += 4) {
+        let m = f32x4.splat(0);
+        for (let ih = h0; ih < h1; ih++) m = f32x4.add(m, v128.load(base + (<usize>(ih * W + w) << 2)));
+        v128.store(row + (<usize>w << 2), m);
+      }
+      for (; w < W; w++) {
+        let m: f32 = 0;
+        for (let ih = h0; ih < h1; ih++) m += load<f32>(base + (<usize>(ih * W + w) << 2));
+        store<f32>(row + (<usize>w << 2), m);
+      }
+      const scale = f32x4.splat(rowScale);
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4, o += 16) {
+        let m = f32x4.splat(0);
+        for (let kw = 0; kw < KW; kw++) m = f32x4.add(m, window4(scratch + (<usize>(ow * sw + kw) << 2), sw));
+        v128.store(o, f32x4.mul(f32x4.mul(m, scale), v128.load(wInv + (<usize>ow << 2))));
+      }
+      for (; ow < OW; ow++, o += 4) {
+        let m: f32 = 0;
+        for (let kw = 0; kw < KW; kw++) m += load<f32>(scratch + (<usize>(ow * sw + kw) << 2));
+        store<f32>(o, m * rowScale * load<f32>(wInv + (<usize>ow << 2)));
+      }
+    }
+  }
+}
+
 /**
  * y, idx [planes, OH, OW] = max and flat argmax (ih·W + iw) of each window.
  * Windows wholly inside the row run four at a time, one per SIMD lane.

@@ -41,6 +41,8 @@ export interface KernelExports {
   maxPool2d(x: number, y: number, idx: number, geo: number): void;
   maxPoolValues(x: number, y: number, geo: number, scratch: number): void;
   maxPoolScratchBytes(geo: number): number;
+  avgPool2d(x: number, y: number, geo: number, scratch: number, rows: number): void;
+  avgPoolScratchBytes(geo: number): number;
   maxUnpool2d(x: number, idx: number, out: number, planes: number, n: number, size: number, add: number): number;
   batchNormForward(x: number, w: number, b: number, y: number, mean: number, variance: number, N: number, C: number, S: number, eps: number, c0: number, c1: number): void;
   batchNormBackward(dy: number, x: number, mean: number, variance: number, w: number, dmean: number, dvariance: number, dx: number, dw: number, db: number, N: number, C: number, S: number, eps: number, c0: number, c1: number): void;

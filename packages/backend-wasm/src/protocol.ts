@@ -7,7 +7,7 @@
  */
 
 /** The exports a worker may run, by number. */
-export const THREAD_KERNELS = ['gemm', 'gemmFewRows', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'winogradConv', 'winogradFilterGradient', 'unary', 'binary', 'reduce', 'softmax', 'batchNormForward', 'batchNormBackward', 'maxPool2d', 'maxPoolValues'] as const;
+export const THREAD_KERNELS = ['gemm', 'gemmFewRows', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'winogradConv', 'winogradFilterGradient', 'unary', 'binary', 'reduce', 'softmax', 'batchNormForward', 'batchNormBackward', 'maxPool2d', 'maxPoolValues', 'avgPool2d'] as const;
 
 /** Name of a kernel threads can run. */
 export type ThreadKernel = (typeof THREAD_KERNELS)[number];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { grad, noGrad } from '@nn/autograd';
 import { elu, gelu, leakyRelu, logSoftmax, softmax } from '@nn/activations';
-import { conv2d, maxPool2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
+import { avgPool2d, conv2d, localResponseNorm, maxPool2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
 import { gruCellUpdate, indRnnCellUpdate, lstmCellUpdate } from '@nn/layers-recurrent';
 import * as nn from '@nn/tensor';
 import { type FusedActivation, manualSeed, type Tensor, use } from '@nn/tensor';
@@ -149,6 +149,26 @@ describe('cpu and wasm agree', () => {
     void nn.setBackend('wasm');
     const bad = nn.tensor([[[[0, 99]]]], undefined, 'int32');
     expect(() => maxUnpool2d(nn.ones([1, 1, 1, 2]), bad, 2)).toThrow(/index 99 at position 1 is outside the \d+ positions/);
+  });
+
+  it('average pooling (padding counted or not, ceil mode) and local response normalisation', () => {
+    const cases = [
+      { x: [2, 3, 28, 28], k: 2, o: {} },
+      { x: [1, 2, 13, 17], k: 3, o: { stride: 2, padding: 1 } },
+      { x: [1, 2, 13, 17], k: 3, o: { stride: 2, padding: 1, countIncludePad: false } },
+      { x: [1, 2, 11, 12], k: 3, o: { stride: 2, ceilMode: true, countIncludePad: false } },
+      { x: [1, 3, 9, 30], k: [2, 5] as [number, number], o: { stride: [1, 3] as [number, number], padding: [1, 2] as [number, number] } },
+      // large enough to split the planes over threads (13 planes: uneven parts)
+      { x: [1, 13, 56, 56], k: 3, o: { stride: 1, padding: 1 } },
+      { x: [1, 16, 14, 14], k: 5, o: { stride: 3 } },
+    ];
+    for (const c of cases) {
+      const xi = input(c.x);
+      expectAgree([xi], (x) => avgPool2d(x, c.k, c.o));
+      expectAgree([xi], (x) => grad((a: Tensor) => avgPool2d(a, c.k, c.o).square().sum())(x));
+    }
+    const xl = input([2, 20, 7, 9]);
+    expectAgree([xl], (x) => localResponseNorm(x, 5, { alpha: 1e-4, beta: 0.75, k: 2 }));
   });
 
   it('fused LSTM, GRU and IndRNN cell updates and their gradients, with hidden sizes off the vector width', () => {

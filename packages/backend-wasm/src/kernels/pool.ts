@@ -49,6 +49,53 @@ const maxPoolKernel = wasmKernel(poolOps.maxPool2d, (inputs, attrs, ctx) => {
   return outs;
 }, { dtypes: FLOAT32 });
 
+/**
+ * Average pooling, PyTorch's windows and divisors (`countIncludePad`,
+ * `ceilMode`): the window's input rows and the divisor's row and column
+ * factors are computed here, the sums in SIMD wasm, planes over threads.
+ */
+const avgPoolKernel = wasmKernel(poolOps.avgPool2d, (inputs, attrs, ctx) => {
+  const [x] = inputs;
+  const be = ctx.backend;
+  const [N, C, H, W] = x!.shape as [number, number, number, number];
+  const [, , OH, OW] = ctx.outputs[0]!.shape as [number, number, number, number];
+  const y = be.alloc('float32', N * C * OH * OW);
+  if (y.bytes === 0) return [y];
+  const { kernel: [KH, KW], stride: [sh, sw], padding: [pt, pb, pl, pr], countIncludePad } = attrs;
+  // rows: h0 [OH], h1 [OH] (i32), then 1/row factor [OH], 1/column factor [OW] (f32)
+  const rowsBytes = (3 * OH + OW) * 4;
+  const rows = be.temp(rowsBytes);
+  const i32 = be.view('int32', rows, 2 * OH), f32 = be.view('float32', rows + 8 * OH, OH + OW);
+  for (let oh = 0; oh < OH; oh++) {
+    const start = oh * sh - pt, end = Math.min(start + KH, H + pb);
+    const h0 = Math.max(start, 0), h1 = Math.min(end, H);
+    i32[oh] = h0;
+    i32[OH + oh] = h1;
+    f32[oh] = 1 / (countIncludePad ? end - start : h1 - h0);
+  }
+  for (let ow = 0; ow < OW; ow++) {
+    const start = ow * sw - pl, end = Math.min(start + KW, W + pr);
+    f32[OH + ow] = 1 / (countIncludePad ? end - start : Math.min(end, W) - Math.max(start, 0));
+  }
+  const planes = N * C;
+  const parts = planes * OH * OW * KH * KW < PARALLEL_READS ? 1 : Math.min(be.threads, planes);
+  const ranges = [[0, planes], ...Array.from({ length: parts > 1 ? parts : 0 }, (_, t) => splitRange(planes, parts, t))];
+  const geos = be.args(...ranges.map(([p0, p1]) => [p1! - p0!, H, W, OH, OW, KH, KW, sh, sw, pt, pl]));
+  const bytes = be.k.avgPoolScratchBytes(geos[0]!);
+  const scratch = Array.from({ length: parts }, () => be.temp(bytes));
+  try {
+    be.parallel('avgPool2d', parts, (t, n) => {
+      // ranges[0] is the whole, for a pool that runs fewer parts than asked
+      const r = n === parts && parts > 1 ? t + 1 : 0, p0 = ranges[r]![0]!;
+      return [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, geos[r]!, scratch[t]!, rows];
+    });
+  } finally {
+    for (const s of scratch) be.freeTemp(s, bytes);
+    be.freeTemp(rows, rowsBytes);
+  }
+  return [y];
+}, { dtypes: FLOAT32 });
+
 /** Values put back at their indices: summed (max pooling's gradient) or written (unpooling). */
 const unpoolKernel = (op: typeof poolOps.maxUnpool2d, add: boolean) => wasmKernel(op, (inputs, attrs, ctx) => {
   const [x, indices] = inputs;
@@ -71,4 +118,4 @@ const unpoolKernel = (op: typeof poolOps.maxUnpool2d, add: boolean) => wasmKerne
 }, { dtypes: FLOAT32 });
 
 /** Pooling kernels of the wasm backend. */
-export const poolKernels: KernelDef[] = [maxPoolKernel, unpoolKernel(poolOps.maxPool2dBackward, true), unpoolKernel(poolOps.maxUnpool2d, false)];
+export const poolKernels: KernelDef[] = [maxPoolKernel, avgPoolKernel, unpoolKernel(poolOps.maxPool2dBackward, true), unpoolKernel(poolOps.maxUnpool2d, false)];
