@@ -30,16 +30,49 @@ function checkTangents(name: string, primals: readonly Tensor[], tangents: reado
   });
 }
 
+/** What the shared part of `jvp` and `hvp` hands their own part. */
+interface Traced {
+  /** f's output (on the marked inputs). */
+  y: Tensor;
+  /** The marked views of the primals that f ran on. */
+  inputs: Tensor[];
+  /** True inside an outer differentiation: sweeps are recorded and intermediates kept. */
+  nested: boolean;
+  /** f's output as returned: detached unless nested. */
+  value: Tensor;
+}
+
 /**
- * Runs `body` as `grad` runs its sweep: on its own tape, releasing every
- * intermediate; or, inside an outer differentiation (a primal that already
- * requires grad while autograd records), recorded with its intermediates
- * kept, so that the products can be differentiated again.
+ * Checks the arguments, then runs f on marked views of the primals and
+ * `body` on the result, as `grad` runs its sweep: on its own tape,
+ * releasing every intermediate; or, inside an outer differentiation (a
+ * primal that already requires grad while autograd records), recorded
+ * with its intermediates kept, so that the products can be differentiated
+ * again.
  */
-function sweepScope<T>(primals: readonly Tensor[], body: (nested: boolean) => T): T {
+function traced<T>(name: string, f: TensorFn, primals: Tensor[], tangents: Tensor[], body: (t: Traced) => T): T {
+  checkArgs(name, primals, []);
+  checkTangents(name, primals, tangents);
+  installAutograd();
   const engine = getEngine();
   const nested = engine.recording && primals.some((p) => p.requiresGrad);
-  return nested ? body(true) : engine.withRecording(() => engine.tidy(() => body(false)));
+  const run = () => {
+    const inputs = markedInputs(primals);
+    const y = f(...inputs);
+    if (!(y instanceof TensorClass)) throw new NNError(`${name}: the function must return a Tensor, got ${typeof y}`);
+    return body({ y, inputs, nested, value: nested ? y : detach(y) });
+  };
+  return nested ? run() : engine.withRecording(() => engine.tidy(run));
+}
+
+/**
+ * Σ_i ⟨g_i, v_i⟩ over the cotangents `found` of the inputs that are still
+ * differentiable (a recorded first sweep), or null when none is: the
+ * second sweep then has nothing to differentiate, and the product is zero.
+ */
+function contract(found: Map<Tensor, Tensor>, inputs: readonly Tensor[], tangents: readonly Tensor[]): Tensor | null {
+  const live = inputs.map((x, i) => [found.get(x), tangents[i]!] as const).filter(([g]) => g !== undefined && g.requiresGrad);
+  return live.length === 0 ? null : innerProduct(live.map(([g]) => g!), live.map(([, v]) => v));
 }
 
 /** Fresh views of `args` that require grad, recorded so that a second sweep reaches them. */
@@ -70,24 +103,14 @@ function innerProduct(a: readonly Tensor[], b: readonly Tensor[]): Tensor {
  * ```
  */
 export function jvp(f: TensorFn, primals: Tensor[], tangents: Tensor[]): [Tensor, Tensor] {
-  checkArgs('jvp', primals, []);
-  checkTangents('jvp', primals, tangents);
-  installAutograd();
-  const engine = getEngine();
-  return sweepScope(primals, (nested) => {
-    const out = (y: Tensor) => (nested ? y : detach(y));
-    const inputs = markedInputs(primals);
-    const y = f(...inputs);
-    if (!(y instanceof TensorClass)) throw new NNError(`jvp: the function must return a Tensor, got ${typeof y}`);
-    if (!y.requiresGrad) return [out(y), zerosLike(y)] as [Tensor, Tensor];
+  return traced('jvp', f, primals, tangents, ({ y, inputs, nested, value }) => {
+    const engine = getEngine();
+    if (!y.requiresGrad) return [value, zerosLike(y)];
     const u = zerosLike(y);
     u.requiresGrad = true;
-    const found = backwardFrom(engine, y, u, { wrt: inputs, createGraph: true });
-    const vjps = inputs.map((x) => found.get(x)).map((g, i) => [g, tangents[i]!] as const).filter(([g]) => g !== undefined && g.requiresGrad);
-    if (vjps.length === 0) return [out(y), zerosLike(y)] as [Tensor, Tensor];
-    const s = innerProduct(vjps.map(([g]) => g!), vjps.map(([, v]) => v));
-    const jv = backwardFrom(engine, s, onesLike(s), { wrt: [u], createGraph: nested }).get(u) ?? zerosLike(y);
-    return [out(y), jv] as [Tensor, Tensor];
+    const s = contract(backwardFrom(engine, y, u, { wrt: inputs, createGraph: true }), inputs, tangents);
+    const jv = s && backwardFrom(engine, s, onesLike(s), { wrt: [u], createGraph: nested }).get(u);
+    return [value, jv ?? zerosLike(y)];
   });
 }
 
@@ -106,24 +129,11 @@ export function jvp(f: TensorFn, primals: Tensor[], tangents: Tensor[]): [Tensor
  * ```
  */
 export function hvp(f: TensorFn, primals: Tensor[], tangents: Tensor[]): [Tensor, Tensor[]] {
-  checkArgs('hvp', primals, []);
-  checkTangents('hvp', primals, tangents);
-  installAutograd();
-  const engine = getEngine();
-  return sweepScope(primals, (nested) => {
-    const out = (y: Tensor) => (nested ? y : detach(y));
-    const inputs = markedInputs(primals);
-    const y = f(...inputs);
-    if (!(y instanceof TensorClass)) throw new NNError(`hvp: the function must return a Tensor, got ${typeof y}`);
+  return traced('hvp', f, primals, tangents, ({ y, inputs, nested, value }) => {
     if (y.size !== 1) throw new ShapeError(`hvp: the function must return a one-element tensor, got shape [${y.shape.join(',')}]; use jvp for other outputs`);
-    const zeros = () => inputs.map((x) => zerosLike(x));
-    if (!y.requiresGrad) return [out(y), zeros()] as [Tensor, Tensor[]];
-    const found = backwardFrom(engine, y, onesLike(y), { wrt: inputs, createGraph: true });
-    const grads = inputs.map((x) => found.get(x));
-    const live = grads.map((g, i) => [g, tangents[i]!] as const).filter(([g]) => g !== undefined && g.requiresGrad);
-    if (live.length === 0) return [out(y), zeros()] as [Tensor, Tensor[]];
-    const s = innerProduct(live.map(([g]) => g!), live.map(([, v]) => v));
-    const second = backwardFrom(engine, s, onesLike(s), { wrt: inputs, createGraph: nested });
-    return [out(y), inputs.map((x) => second.get(x) ?? zerosLike(x))] as [Tensor, Tensor[]];
+    const engine = getEngine();
+    const s = y.requiresGrad ? contract(backwardFrom(engine, y, onesLike(y), { wrt: inputs, createGraph: true }), inputs, tangents) : null;
+    const second = s && backwardFrom(engine, s, onesLike(s), { wrt: inputs, createGraph: nested });
+    return [value, inputs.map((x) => second?.get(x) ?? zerosLike(x))];
   });
 }

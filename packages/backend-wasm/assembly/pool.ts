@@ -7,6 +7,22 @@
   return load<i32>(geo + (<usize>i << 2));
 }
 
+// The first tap k of a window starting at `start` (taps `step` apart) that
+// lies inside [0, size), and the end of the taps inside, at least `from`.
+// @ts-ignore: decorator
+@inline function firstInside(start: i32, step: i32, K: i32): i32 {
+  let k = 0;
+  while (k < K && start + k * step < 0) k++;
+  return k;
+}
+
+// @ts-ignore: decorator
+@inline function endInside(start: i32, step: i32, K: i32, size: i32, from: i32): i32 {
+  let k = K;
+  while (k > from && start + (k - 1) * step >= size) k--;
+  return k;
+}
+
 // One step of a window's running maximum: the first maximum wins and a NaN
 // wins for good, as in the cpu kernel. Branch-free, since on real data the
 // comparison is a coin flip the branch predictor loses.
@@ -119,9 +135,7 @@ export function maxPoolValues(x: usize, y: usize, geo: usize, scratch: usize): v
     const base = x + (<usize>(p * H * W) << 2);
     for (let oh = 0; oh < OH; oh++) {
       const top = oh * sh - pt;
-      let kh0 = 0, kh1 = KH;
-      while (kh0 < KH && top + kh0 * dh < 0) kh0++;
-      while (kh1 > kh0 && top + (kh1 - 1) * dh >= H) kh1--;
+      const kh0 = firstInside(top, dh, KH), kh1 = endInside(top, dh, KH, H, kh0);
       // the window's rows, reduced into the buffer
       let w = 0;
       for (; w + 4 <= W; w += 4) {
@@ -224,9 +238,7 @@ export function maxPool2d(x: usize, y: usize, idx: usize, geo: usize): void {
     const base = x + (<usize>(p * H * W) << 2);
     for (let oh = 0; oh < OH; oh++) {
       const top = oh * sh - pt;
-      let kh0 = 0, kh1 = KH;
-      while (kh0 < KH && top + kh0 * dh < 0) kh0++;
-      while (kh1 > kh0 && top + (kh1 - 1) * dh >= H) kh1--;
+      const kh0 = firstInside(top, dh, KH), kh1 = endInside(top, dh, KH, H, kh0);
       const rowOut = <usize>((p * OH + oh) * OW) << 2;
       let ow = 0;
       while (ow < OW) {
@@ -259,9 +271,7 @@ export function maxPool2d(x: usize, y: usize, idx: usize, geo: usize): void {
           continue;
         }
         const left = ow * sw - pl;
-        let kw0 = 0, kw1 = KW;
-        while (kw0 < KW && left + kw0 * dw < 0) kw0++;
-        while (kw1 > kw0 && left + (kw1 - 1) * dw >= W) kw1--;
+        const kw0 = firstInside(left, dw, KW), kw1 = endInside(left, dw, KW, W, kw0);
         let best: f32 = -Infinity;
         let at = -1;
         for (let kh = kh0; kh < kh1; kh++) {

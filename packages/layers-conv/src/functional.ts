@@ -105,20 +105,21 @@ function poolWindow(op: string, x: Tensor, kernelSize: Pair, { stride, padding =
   return { kernel, stride: pair(stride ?? kernel, 'stride', op), padding: [p[0], p[0], p[1], p[1]] as [number, number, number, number], dilation: pair(dilation, 'dilation', op) };
 }
 
+function runMaxPool(x: Tensor, kernelSize: Pair, options: Pool2dOptions, indices: boolean): Tensor[] {
+  const { kernel, stride, padding, dilation } = poolWindow('maxPool2d', x, kernelSize, options);
+  ensureConvPlugin();
+  return poolOps.maxPool2d.run([x], { kernel, stride, padding, dilation, ceilMode: !!options.ceilMode, indices });
+}
+
 /** Max pooling; `maxPool2dWithIndices` also returns where each maximum was (the switches). */
 export function maxPool2d(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): Tensor {
   // Indices only where a gradient will need them: inference skips them.
-  if (getEngine().recording && x.requiresGrad) return maxPool2dWithIndices(x, kernelSize, options)[0];
-  const { kernel, stride, padding, dilation } = poolWindow('maxPool2d', x, kernelSize, options);
-  ensureConvPlugin();
-  return poolOps.maxPool2d.run1([x], { kernel, stride, padding, dilation, ceilMode: !!options.ceilMode, indices: false });
+  return runMaxPool(x, kernelSize, options, getEngine().recording && x.requiresGrad)[0]!;
 }
 
 /** Max pooling returning `[values, indices]`; indices are flat positions in each input plane (H·W), as PyTorch's. */
 export function maxPool2dWithIndices(x: Tensor, kernelSize: Pair, options: Pool2dOptions = {}): [Tensor, Tensor] {
-  const { kernel, stride, padding, dilation } = poolWindow('maxPool2d', x, kernelSize, options);
-  ensureConvPlugin();
-  const [values, indices] = poolOps.maxPool2d.run([x], { kernel, stride, padding, dilation, ceilMode: !!options.ceilMode });
+  const [values, indices] = runMaxPool(x, kernelSize, options, true);
   return [values!, indices!];
 }
 

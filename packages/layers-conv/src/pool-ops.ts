@@ -5,7 +5,7 @@
  * cotangent exactly as the chapter describes.
  * @module
  */
-import { allocArray, type AvgPoolAttrs, type GradientDef, type KernelDef, NNError, poolOps, ValueError } from '@nn/tensor';
+import { allocArray, avgPoolAxis, type AvgPoolAttrs, type GradientDef, type KernelDef, NNError, poolOps, ValueError } from '@nn/tensor';
 import { cpuKernel, type GradientTable, gradientsOf } from '@nn/tensor/kernel';
 import type { Window2d } from './geometry.js';
 
@@ -45,27 +45,10 @@ const maxPoolKernel = cpuKernel(poolOps.maxPool2d, ([x], { kernel: [KH, KW], str
 /** PyTorch's average-pooling window: its clipped bounds and divisor. */
 function avgWindows(attrs: AvgPoolAttrs, H: number, W: number, OH: number, OW: number): { h0: Int32Array; h1: Int32Array; w0: Int32Array; w1: Int32Array; div: Float64Array } {
   const { kernel: [KH, KW], stride: [sh, sw], padding: [pt, pb, pl, pr], countIncludePad } = attrs;
-  const h0 = new Int32Array(OH), h1 = new Int32Array(OH), w0 = new Int32Array(OW), w1 = new Int32Array(OW);
-  const hSize = new Int32Array(OH), wSize = new Int32Array(OW);
-  for (let oh = 0; oh < OH; oh++) {
-    const start = oh * sh - pt, end = Math.min(start + KH, H + pb);
-    hSize[oh] = end - start;
-    h0[oh] = Math.max(start, 0);
-    h1[oh] = Math.min(end, H);
-  }
-  for (let ow = 0; ow < OW; ow++) {
-    const start = ow * sw - pl, end = Math.min(start + KW, W + pr);
-    wSize[ow] = end - start;
-    w0[ow] = Math.max(start, 0);
-    w1[ow] = Math.min(end, W);
-  }
+  const rows = avgPoolAxis(H, OH, KH, sh, pt, pb, countIncludePad), cols = avgPoolAxis(W, OW, KW, sw, pl, pr, countIncludePad);
   const div = new Float64Array(OH * OW);
-  for (let oh = 0; oh < OH; oh++) {
-    for (let ow = 0; ow < OW; ow++) {
-      div[oh * OW + ow] = countIncludePad ? hSize[oh]! * wSize[ow]! : (h1[oh]! - h0[oh]!) * (w1[ow]! - w0[ow]!);
-    }
-  }
-  return { h0, h1, w0, w1, div };
+  for (let oh = 0; oh < OH; oh++) for (let ow = 0; ow < OW; ow++) div[oh * OW + ow] = rows.share[oh]! * cols.share[ow]!;
+  return { h0: rows.lo, h1: rows.hi, w0: cols.lo, w1: cols.hi, div };
 }
 
 const avgPoolKernel = cpuKernel(poolOps.avgPool2d, ([x], attrs, { outputs }) => {

@@ -1,14 +1,39 @@
 /**
- * Max pooling with indices and max unpooling (its gradient) for float32 in
- * wasm. Average pooling and float64 run the cpu kernel over wasm memory.
+ * Max pooling (with indices, or the maxima alone), average pooling and max
+ * unpooling (max pooling's gradient) for float32 in wasm. Average pooling's
+ * gradient and float64 run the cpu kernel over wasm memory.
  * @module
  */
-import { type KernelDef, poolOps, sizeOf, ValueError } from '@nn/tensor';
+import { avgPoolAxis, type KernelDef, poolOps, sizeOf, ValueError } from '@nn/tensor';
+import type { WasmBackend } from '../backend.js';
 import { splitRange } from '../backend.js';
+import type { ThreadKernel } from '../protocol.js';
 import { FLOAT32, wasmKernel } from './wasm-kernel.js';
 
 /** Below this many window reads a pooling runs on one thread (waking a worker costs tens of microseconds). */
 const PARALLEL_READS = 1 << 18;
+
+/**
+ * Runs a pooling kernel with the planes split over threads: each part gets
+ * a geometry of its own plane count (`geometry(planes)`), its first plane
+ * p0 and, when `scratchBytes` is given, a scratch buffer of its own.
+ */
+function overPlanes(be: WasmBackend, kernel: ThreadKernel, planes: number, reads: number, geometry: (planes: number) => number[], argsOf: (p0: number, geo: number, scratch: number) => number[], scratchBytes?: (geo: number) => number): void {
+  const parts = reads < PARALLEL_READS ? 1 : Math.min(be.threads, planes);
+  const ranges = [[0, planes], ...Array.from({ length: parts > 1 ? parts : 0 }, (_, t) => splitRange(planes, parts, t))];
+  const geos = be.args(...ranges.map(([p0, p1]) => geometry(p1! - p0!)));
+  const bytes = scratchBytes?.(geos[0]!) ?? 0;
+  const scratch = Array.from({ length: bytes > 0 ? parts : 0 }, () => be.temp(bytes));
+  try {
+    be.parallel(kernel, parts, (t, n) => {
+      // ranges[0] is the whole, for a pool that runs fewer parts than asked
+      const r = n === parts && parts > 1 ? t + 1 : 0;
+      return argsOf(ranges[r]![0]!, geos[r]!, scratch[t] ?? 0);
+    });
+  } finally {
+    for (const b of scratch) be.freeTemp(b, bytes);
+  }
+}
 
 const maxPoolKernel = wasmKernel(poolOps.maxPool2d, (inputs, attrs, ctx) => {
   const [x] = inputs;
@@ -20,32 +45,14 @@ const maxPoolKernel = wasmKernel(poolOps.maxPool2d, (inputs, attrs, ctx) => {
   const outs = idx ? [y, idx] : [y];
   if (y.bytes === 0) return outs;
   const { kernel, stride, padding, dilation } = attrs;
-  // Planes split over threads, each with a geometry of its own plane count.
-  const planes = N * C;
-  const reads = planes * OH * OW * kernel[0] * kernel[1];
-  const parts = reads < PARALLEL_READS ? 1 : Math.min(be.threads, planes);
-  const ranges = [[0, planes], ...Array.from({ length: parts > 1 ? parts : 0 }, (_, t) => splitRange(planes, parts, t))];
-  const geos = be.args(...ranges.map(([p0, p1]) => [p1! - p0!, H, W, OH, OW, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[2], dilation[0], dilation[1]]));
-  // ranges[0] is the whole, for a pool that runs fewer parts than asked
-  const rangeOf = (t: number, n: number) => (n === parts && parts > 1 ? t + 1 : 0);
+  const geometry = (planes: number) => [planes, H, W, OH, OW, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[2], dilation[0], dilation[1]];
+  const reads = N * C * OH * OW * kernel[0] * kernel[1];
   if (idx === null) {
     // inference: the maxima alone, each thread with a row buffer of its own
-    const bytes = be.k.maxPoolScratchBytes(geos[0]!);
-    const scratch = Array.from({ length: parts }, () => be.temp(bytes));
-    try {
-      be.parallel('maxPoolValues', parts, (t, n) => {
-        const r = rangeOf(t, n), p0 = ranges[r]![0]!;
-        return [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, geos[r]!, scratch[t]!];
-      });
-    } finally {
-      for (const s of scratch) be.freeTemp(s, bytes);
-    }
-    return outs;
+    overPlanes(be, 'maxPoolValues', N * C, reads, geometry, (p0, geo, scratch) => [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, geo, scratch], (geo) => be.k.maxPoolScratchBytes(geo));
+  } else {
+    overPlanes(be, 'maxPool2d', N * C, reads, geometry, (p0, geo) => [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, idx.ptr + p0 * OH * OW * 4, geo]);
   }
-  be.parallel('maxPool2d', parts, (t, n) => {
-    const r = rangeOf(t, n), p0 = ranges[r]![0]!;
-    return [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, idx.ptr + p0 * OH * OW * 4, geos[r]!];
-  });
   return outs;
 }, { dtypes: FLOAT32 });
 
@@ -66,31 +73,15 @@ const avgPoolKernel = wasmKernel(poolOps.avgPool2d, (inputs, attrs, ctx) => {
   const rowsBytes = (3 * OH + OW) * 4;
   const rows = be.temp(rowsBytes);
   const i32 = be.view('int32', rows, 2 * OH), f32 = be.view('float32', rows + 8 * OH, OH + OW);
-  for (let oh = 0; oh < OH; oh++) {
-    const start = oh * sh - pt, end = Math.min(start + KH, H + pb);
-    const h0 = Math.max(start, 0), h1 = Math.min(end, H);
-    i32[oh] = h0;
-    i32[OH + oh] = h1;
-    f32[oh] = 1 / (countIncludePad ? end - start : h1 - h0);
-  }
-  for (let ow = 0; ow < OW; ow++) {
-    const start = ow * sw - pl, end = Math.min(start + KW, W + pr);
-    f32[OH + ow] = 1 / (countIncludePad ? end - start : Math.min(end, W) - Math.max(start, 0));
-  }
-  const planes = N * C;
-  const parts = planes * OH * OW * KH * KW < PARALLEL_READS ? 1 : Math.min(be.threads, planes);
-  const ranges = [[0, planes], ...Array.from({ length: parts > 1 ? parts : 0 }, (_, t) => splitRange(planes, parts, t))];
-  const geos = be.args(...ranges.map(([p0, p1]) => [p1! - p0!, H, W, OH, OW, KH, KW, sh, sw, pt, pl]));
-  const bytes = be.k.avgPoolScratchBytes(geos[0]!);
-  const scratch = Array.from({ length: parts }, () => be.temp(bytes));
+  const rowsOf = avgPoolAxis(H, OH, KH, sh, pt, pb, countIncludePad), colsOf = avgPoolAxis(W, OW, KW, sw, pl, pr, countIncludePad);
+  i32.set(rowsOf.lo);
+  i32.set(rowsOf.hi, OH);
+  rowsOf.share.forEach((d, oh) => (f32[oh] = 1 / d));
+  colsOf.share.forEach((d, ow) => (f32[OH + ow] = 1 / d));
   try {
-    be.parallel('avgPool2d', parts, (t, n) => {
-      // ranges[0] is the whole, for a pool that runs fewer parts than asked
-      const r = n === parts && parts > 1 ? t + 1 : 0, p0 = ranges[r]![0]!;
-      return [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, geos[r]!, scratch[t]!, rows];
-    });
+    overPlanes(be, 'avgPool2d', N * C, N * C * OH * OW * KH * KW, (planes) => [planes, H, W, OH, OW, KH, KW, sh, sw, pt, pl],
+      (p0, geo, scratch) => [x!.data.ptr + p0 * H * W * 4, y.ptr + p0 * OH * OW * 4, geo, scratch, rows], (geo) => be.k.avgPoolScratchBytes(geo));
   } finally {
-    for (const s of scratch) be.freeTemp(s, bytes);
     be.freeTemp(rows, rowsBytes);
   }
   return [y];

@@ -35,3 +35,21 @@ export function windowShape(op: string, inputShape: readonly number[], w: Window
 export function checkRank4(op: string, arg: string, shape: readonly number[]): void {
   if (shape.length !== 4) throw new ShapeError(`${arg} must be 4-D [N, C, H, W], got ${fmtShape(shape)} (rank ${shape.length})`, op);
 }
+
+/**
+ * PyTorch's average-pooling windows along one axis of `size`: for each of
+ * the `out` outputs, the input range [lo, hi) it sums and its share of the
+ * divisor (the window's extent within the padded input with
+ * `countIncludePad`, else its extent within the input). The divisor of an
+ * output is the product of its row and column shares.
+ */
+export function avgPoolAxis(size: number, out: number, kernel: number, stride: number, padBefore: number, padAfter: number, countIncludePad: boolean): { lo: Int32Array; hi: Int32Array; share: Int32Array } {
+  const lo = new Int32Array(out), hi = new Int32Array(out), share = new Int32Array(out);
+  for (let o = 0; o < out; o++) {
+    const start = o * stride - padBefore, end = Math.min(start + kernel, size + padAfter);
+    lo[o] = Math.max(start, 0);
+    hi[o] = Math.min(end, size);
+    share[o] = countIncludePad ? end - start : hi[o]! - lo[o]!;
+  }
+  return { lo, hi, share };
+}
