@@ -6,7 +6,7 @@
  * @module
  */
 import * as nn from '@nn/tensor';
-import { type ConformanceReport, checkOp, ConformanceError, type OpSpec } from './conformance.js';
+import { type ConformanceReport, checkOp, checkOpAsync, ConformanceError, type OpSpec } from './conformance.js';
 
 /** Deterministic float32 values in [-2, 2), none of them 0. */
 function values(shape: number[], seed: number, positive = false): nn.Tensor {
@@ -72,8 +72,24 @@ export function checkBackend(backend: string): ConformanceReport[] {
   return backendSuite().map((s) => checkOp({ ...s, backends: [backend] }));
 }
 
+/** {@link checkBackend} for backends whose data is read asynchronously (webgpu). */
+export async function checkBackendAsync(backend: string): Promise<ConformanceReport[]> {
+  const reports: ConformanceReport[] = [];
+  for (const s of backendSuite()) reports.push(await checkOpAsync({ ...s, backends: [backend] }));
+  return reports;
+}
+
+function throwFailures(backend: string, reports: ConformanceReport[]): void {
+  const failed = reports.filter((r) => !r.ok);
+  if (failed.length) throw new ConformanceError({ op: `backend '${backend}'`, ok: false, results: failed.flatMap((r) => r.results.filter((x) => !x.ok).map((x) => ({ ...x, case: `${r.op}: ${x.case}` }))) });
+}
+
 /** Runs {@link checkBackend} and throws a ConformanceError naming every op and case that disagrees with cpu. */
 export function assertBackendConformance(backend: string): void {
-  const failed = checkBackend(backend).filter((r) => !r.ok);
-  if (failed.length) throw new ConformanceError({ op: `backend '${backend}'`, ok: false, results: failed.flatMap((r) => r.results.filter((x) => !x.ok).map((x) => ({ ...x, case: `${r.op}: ${x.case}` }))) });
+  throwFailures(backend, checkBackend(backend));
+}
+
+/** {@link assertBackendConformance} for backends whose data is read asynchronously (webgpu). */
+export async function assertBackendConformanceAsync(backend: string): Promise<void> {
+  throwFailures(backend, await checkBackendAsync(backend));
 }

@@ -137,6 +137,50 @@ export function checkOp(spec: OpSpec): ConformanceReport {
   return { op: spec.name, ok: results.every((r) => r.ok), results };
 }
 
+/**
+ * {@link checkOp}'s comparison with cpu for backends that read their data
+ * asynchronously (webgpu): each backend's output is read with
+ * `await data()`. Forward and gradient checks are `checkOp`'s, on cpu.
+ */
+export async function checkOpAsync(spec: OpSpec): Promise<ConformanceReport> {
+  const engine = getEngine();
+  const registry = getRegistry();
+  const backends = spec.backends ?? registry.backends().map((b) => b.name).filter((b) => b !== 'cpu');
+  const onCpu = checkOp({ ...spec, backends: [] });
+  const results = [...onCpu.results];
+  const previous = engine.backend().name;
+  for (const [index, c] of spec.cases.entries()) {
+    const label = c.name ?? `case ${index}`;
+    engine.setBackend('cpu');
+    let reference: Float64Array | undefined;
+    try {
+      reference = tidy(() => Float64Array.from(spec.fn(...c.inputs()).dataSync()));
+    } catch {
+      // checkOp has reported the cpu failure.
+    }
+    for (const b of backends) {
+      let detail: string | undefined;
+      try {
+        engine.setBackend(b);
+        const out = tidy(() => spec.fn(...c.inputs()));
+        try {
+          if (out.backend !== b) detail = `output lives on '${out.backend}', not '${b}'`;
+          else detail = reference === undefined ? 'no cpu reference' : compare(Float64Array.from(await out.data()), reference, spec.backendTolerance ?? 1e-5);
+        } finally {
+          out.dispose();
+        }
+      } catch (e) {
+        detail = `threw ${(e as Error).name}: ${(e as Error).message}`;
+      } finally {
+        engine.setBackend('cpu');
+      }
+      results.push({ case: label, check: `backend:${b}`, ok: detail === undefined, detail: detail ?? 'ok' });
+    }
+  }
+  engine.setBackend(previous);
+  return { op: spec.name, ok: results.every((r) => r.ok), results };
+}
+
 /** Runs `checkOp` and throws a {@link ConformanceError} listing every failed check. */
 export function assertConformance(spec: OpSpec): ConformanceReport {
   const report = checkOp(spec);

@@ -15,6 +15,6 @@
  * ```
  * @packageDocumentation
  */
-export { checkOp, assertConformance, inputs, ConformanceError, type OpCase, type OpSpec, type CheckResult, type ConformanceReport } from './conformance.js';
+export { checkOp, checkOpAsync, assertConformance, inputs, ConformanceError, type OpCase, type OpSpec, type CheckResult, type ConformanceReport } from './conformance.js';
 export { probeBackendPlugin, PROBE_BACKEND } from './probe-backend.js';
-export { backendSuite, checkBackend, assertBackendConformance } from './backend-suite.js';
+export { backendSuite, checkBackend, checkBackendAsync, assertBackendConformance, assertBackendConformanceAsync } from './backend-suite.js';
