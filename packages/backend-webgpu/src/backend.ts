@@ -192,6 +192,10 @@ export class WebGPUBackend implements Backend<GpuData> {
     this.counts.uploadedBytes += values.length * 4;
   }
 
+  canReadSync(handle: GpuData): boolean {
+    return handle.host !== undefined;
+  }
+
   readSync(handle: GpuData, dtype: DType, size: number): TypedArray {
     if (handle.host !== undefined) return handle.host;
     throw new BackendError(

@@ -28,6 +28,11 @@ export interface Backend<D = unknown> {
   write(values: TypedArray, dtype: DType, shape: Shape): D;
   /** Reads stored data synchronously: the stored array itself or a view of it, valid until the next op. The result must not be mutated (callers copy it). */
   readSync(handle: D, dtype: DType, size: number): TypedArray;
+  /**
+   * Optional: false when `readSync` cannot honestly return this handle's data
+   * (a GPU backend's computed tensors, read with `read`). Absent: always true.
+   */
+  canReadSync?(handle: D): boolean;
   /** Reads stored data; backends that can only read asynchronously implement this alone. */
   read?(handle: D, dtype: DType, size: number): Promise<TypedArray>;
   /**

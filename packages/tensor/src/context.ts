@@ -59,12 +59,30 @@ export function use(plugin: Plugin): void {
  * set-up (the wasm backend's threads) is done, so `await setBackend('wasm')`
  * gives a fully started backend. An unknown backend, or one that fails to
  * start, rejects the promise with a `BackendError` (it never throws
- * synchronously, so `.catch()` sees every failure).
+ * synchronously, so `.catch()` sees every failure); a backend that fails to
+ * start leaves the previous one active.
  */
 export async function setBackend(name: string): Promise<void> {
   const engine = getEngine();
+  const previous = engine.chosenBackend;
   engine.setBackend(name);
-  await engine.instance(name).ready;
+  try {
+    await engine.instance(name).ready;
+  } catch (e) {
+    // A backend that failed to start (no GPU adapter, say) does not stay active.
+    if (engine.chosenBackend === name) engine.restoreBackend(previous);
+    throw e;
+  }
+}
+
+/**
+ * True when `t.dataSync()` works for this tensor: always on `cpu` and
+ * `wasm`; on `webgpu` only for data written from the host (read the rest
+ * with `await t.data()`). Loops that must run on every backend read with
+ * `data()` where this is false.
+ */
+export function canReadSync(t: Tensor): boolean {
+  return getEngine().canReadSync(t);
 }
 
 /** The name of the active backend. */

@@ -98,6 +98,17 @@ export class Engine {
     this.activeName = name;
   }
 
+  /** The backend chosen with {@link setBackend}, or undefined while the default is not yet picked (reading it picks none). */
+  get chosenBackend(): string | undefined {
+    return this.activeName;
+  }
+
+  /** Goes back to a backend chosen before, or to picking the default on next use (undefined). */
+  restoreBackend(name: string | undefined): void {
+    if (name === undefined) this.activeName = undefined;
+    else this.setBackend(name);
+  }
+
   /** An initialised backend by name. */
   instance(name: string): Backend {
     let b = this.instances.get(name);
@@ -483,6 +494,12 @@ export class Engine {
   readSync(t: Tensor): TypedArray {
     const ref = this.refOf(t, 'dataSync', 'tensor');
     return ref.backend.readSync(ref.handle, t.dtype, t.size);
+  }
+
+  /** True when {@link readSync} can return the tensor's data (false for data a GPU holds: read it with {@link read}). */
+  canReadSync(t: Tensor): boolean {
+    const ref = this.refOf(t, 'canReadSync', 'tensor');
+    return ref.backend.canReadSync?.(ref.handle) ?? true;
   }
 
   /** Reads a tensor's data, asynchronously where the backend needs it. */

@@ -22,6 +22,7 @@ export {
   setBackend,
   getBackend,
   activeBackend,
+  canReadSync,
   coverage,
   memory,
   traceOps,

@@ -8,7 +8,7 @@ import { noGrad } from '@nn/autograd';
 import type { DataLoader } from '@nn/data';
 import type { Module } from '@nn/layers-core';
 import { clipGradNorm as clip, type Optimizer } from '@nn/optim';
-import { concat, dispose, keep, type Tensor, tidy, ValueError } from '@nn/tensor';
+import { BackendError, canReadSync, concat, dispose, getBackend, getEngine, keep, type Tensor, tensor, tidy, type TypedArray, ValueError } from '@nn/tensor';
 import type { BatchLogs, Callback, TrainContext } from './callbacks.js';
 import { type EpochLogs, History } from './history.js';
 import { type LossFn, type LossName, resolveLoss } from './losses.js';
@@ -64,7 +64,7 @@ function capitalized(name: string): string {
  * ```
  */
 export function fit(model: Module, loader: DataLoader, options: FitOptions): History {
-  return runToEnd(fitSteps(model, loader, options));
+  return runToEnd(fitSteps(model, loader, options), 'fit');
 }
 
 /**
@@ -76,25 +76,64 @@ export function fitAsync(model: Module, loader: DataLoader, options: FitOptions)
   return runYielding(fitSteps(model, loader, options));
 }
 
+/**
+ * A step generator: it yields nothing between batches, or a promise of data
+ * it must wait for (a GPU backend's loss and outputs), which the runner
+ * resolves and passes back.
+ */
+type Steps<T> = Generator<Promise<TypedArray[]> | void, T, TypedArray[] | undefined>;
+
 /** Runs a step generator to its end, synchronously. */
-function runToEnd<T>(steps: Generator<void, T>): T {
-  for (;;) {
-    const r = steps.next();
+function runToEnd<T>(steps: Steps<T>, name: string): T {
+  for (let r = steps.next(); ; r = steps.next()) {
     if (r.done) return r.value;
+    if (r.value !== undefined) {
+      steps.return(undefined as T);
+      throw new BackendError(`the active backend '${getBackend()}' reads its data asynchronously: use ${name}Async`, name);
+    }
   }
 }
 
-/** Runs a step generator, giving the event loop a turn between steps. */
-async function runYielding<T>(steps: Generator<void, T>): Promise<T> {
-  for (;;) {
-    const r = steps.next();
+/** Runs a step generator, giving the event loop a turn between steps and waiting for the reads it asks for. */
+async function runYielding<T>(steps: Steps<T>): Promise<T> {
+  for (let r = steps.next(); ; ) {
     if (r.done) return r.value;
-    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    if (r.value !== undefined) {
+      let values: TypedArray[];
+      try {
+        values = await r.value;
+      } catch (e) {
+        r = steps.throw(e);
+        continue;
+      }
+      r = steps.next(values);
+    } else {
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      r = steps.next();
+    }
+  }
+}
+
+/**
+ * The tensors as cpu tensors the loop can read synchronously: themselves
+ * when they can be read so (cpu, wasm), else copies made from `await
+ * data()` (webgpu), which the caller disposes.
+ */
+function* readable(tensors: readonly Tensor[]): Generator<Promise<TypedArray[]>, { tensors: Tensor[]; copies: boolean }, TypedArray[] | undefined> {
+  if (tensors.every(canReadSync)) return { tensors: [...tensors], copies: false };
+  const values = (yield Promise.all(tensors.map((t) => t.data())))!;
+  const engine = getEngine();
+  const previous = engine.chosenBackend;
+  engine.setBackend('cpu');
+  try {
+    return { tensors: tensors.map((t, i) => keep(tensor(values[i]!, t.shape, t.dtype))), copies: true };
+  } finally {
+    engine.restoreBackend(previous);
   }
 }
 
 /** The training loop, one yield per batch. */
-function* fitSteps(model: Module, loader: DataLoader, options: FitOptions): Generator<void, History> {
+function* fitSteps(model: Module, loader: DataLoader, options: FitOptions): Steps<History> {
   const { epochs, optimizer, validation, scheduler, initialEpoch = 0, verbose = true } = options;
   if (!Number.isInteger(epochs) || epochs < 1) throw new ValueError(`epochs must be a positive integer, got ${epochs}`, 'fit');
   const lossFn = resolveLoss(options.loss);
@@ -123,13 +162,19 @@ function* fitSteps(model: Module, loader: DataLoader, options: FitOptions): Gene
     for (const tensors of loader) {
       const [x, y] = tensors as [Tensor, Tensor];
       const n = x.shape[0] ?? 1;
-      const lossValue = tidy(() => {
+      const [loss, output] = tidy(() => {
         const output = model.call(x);
         const loss = lossFn(output, y);
         loss.backward();
-        noGrad(() => metrics.forEach((m) => m.update(output, y)));
-        return loss.item();
+        return [loss, output];
       });
+      // Loss and metrics are read on the host, after waiting for them where the backend is asynchronous.
+      const host = yield* readable([loss, output, y]);
+      const [hostLoss, hostOutput, hostY] = host.tensors as [Tensor, Tensor, Tensor];
+      const lossValue = hostLoss.item();
+      tidy(() => noGrad(() => metrics.forEach((m) => m.update(hostOutput, hostY))));
+      dispose([loss, output]);
+      if (host.copies) dispose(host.tensors);
       if (options.clipGradNorm !== undefined) clip(model.parameters(), options.clipGradNorm);
       optimizer.step();
       optimizer.zeroGrad();
@@ -170,7 +215,7 @@ export interface EvaluateOptions {
 
 /** Loss and metrics of `model` over `loader`, in evaluation mode and without gradients. */
 export function evaluate(model: Module, loader: DataLoader, options: EvaluateOptions = {}): Record<string, number> {
-  return runToEnd(evaluateSteps(model, loader, options));
+  return runToEnd(evaluateSteps(model, loader, options), 'evaluate');
 }
 
 /** {@link evaluate}, yielding to the event loop after every batch. */
@@ -179,7 +224,7 @@ export function evaluateAsync(model: Module, loader: DataLoader, options: Evalua
 }
 
 /** The evaluation loop, one yield per batch. */
-function* evaluateSteps(model: Module, loader: DataLoader, options: EvaluateOptions): Generator<void, Record<string, number>> {
+function* evaluateSteps(model: Module, loader: DataLoader, options: EvaluateOptions): Steps<Record<string, number>> {
   const lossFn = options.loss === undefined ? undefined : resolveLoss(options.loss);
   const metrics = resolveMetrics(options.metrics ?? ['accuracy']);
   for (const m of metrics) m.reset();
@@ -191,13 +236,17 @@ function* evaluateSteps(model: Module, loader: DataLoader, options: EvaluateOpti
     for (const tensors of loader) {
       const [x, y] = tensors as [Tensor, Tensor];
       const n = x.shape[0] ?? 1;
+      const output = tidy(() => noGrad(() => model.call(x)));
+      const host = yield* readable([output, y]);
+      const [hostOutput, hostY] = host.tensors as [Tensor, Tensor];
       tidy(() =>
         noGrad(() => {
-          const output = model.call(x);
-          if (lossFn) lossSum += lossFn(output, y).item() * n;
-          for (const m of metrics) m.update(output, y);
+          if (lossFn) lossSum += lossFn(hostOutput, hostY).item() * n;
+          for (const m of metrics) m.update(hostOutput, hostY);
         }),
       );
+      output.dispose();
+      if (host.copies) dispose(host.tensors);
       dispose(tensors);
       seen += n;
       yield;
@@ -213,7 +262,7 @@ function* evaluateSteps(model: Module, loader: DataLoader, options: EvaluateOpti
 
 /** The model's output for `input` (a tensor, run in chunks of `batchSize`), in evaluation mode, without gradients. */
 export function predict(model: Module, input: Tensor, { batchSize = 256 }: { batchSize?: number } = {}): Tensor {
-  return runToEnd(predictSteps(model, input, batchSize));
+  return runToEnd(predictSteps(model, input, batchSize), 'predict');
 }
 
 /** {@link predict}, yielding to the event loop after every chunk. */
@@ -222,7 +271,7 @@ export function predictAsync(model: Module, input: Tensor, { batchSize = 256 }: 
 }
 
 /** The prediction loop, one yield per chunk; chunks are kept until concatenated, then released. */
-function* predictSteps(model: Module, input: Tensor, batchSize: number): Generator<void, Tensor> {
+function* predictSteps(model: Module, input: Tensor, batchSize: number): Steps<Tensor> {
   const wasTraining = model.training;
   model.eval();
   const outputs: Tensor[] = [];

@@ -12,7 +12,7 @@ import { type ConvAttrs, convOps, type KernelDef } from '@nn/tensor';
 import { kernelsFor } from '@nn/tensor/kernel';
 import type { WebGPUBackend } from '../backend.js';
 import { declare } from '../wgsl.js';
-import { gemmGrid, gemmShader } from './gemm.js';
+import { byRows, gemmGrid, gemmShader, rowsPerLane } from './gemm.js';
 
 const kernel = kernelsFor<WebGPUBackend>('webgpu');
 
@@ -44,7 +44,8 @@ function geometry(x: readonly number[], w: readonly number[], y: readonly number
 }
 
 /** in0 = x, in1 = w. */
-const forwardShader = gemmShader(
+const forwardShader = byRows((R) =>
+  gemmShader(
   declare(['f32', 'f32'], ['f32']),
   `fn in1_patch(i: u32) -> f32 { return in0[i]; }
 ${GEOMETRY}
@@ -54,10 +55,13 @@ fn store(g: u32, m: u32, col: u32, v: f32) {
   let ohw = OH() * OW();
   out0[((col / ohw) * O() + g * Og() + m) * ohw + col % ohw] = v;
 }`,
+    R,
+  ),
 );
 
 /** in0 = x, in1 = dy. */
-const filterShader = gemmShader(
+const filterShader = byRows((R) =>
+  gemmShader(
   declare(['f32', 'f32'], ['f32']),
   `fn in1_patch(i: u32) -> f32 { return in0[i]; }
 ${GEOMETRY}
@@ -67,10 +71,13 @@ fn loadA(g: u32, m: u32, k: u32) -> f32 {
 }
 fn loadB(g: u32, k: u32, col: u32) -> f32 { return patchAt(g, col, k); }
 fn store(g: u32, m: u32, col: u32, v: f32) { out0[(g * Og() + m) * p[1] + col] = v; }`,
+    R,
+  ),
 );
 
 /** in0 = dy, in1 = w. */
-const inputShader = gemmShader(
+const inputShader = byRows((R) =>
+  gemmShader(
   declare(['f32', 'f32'], ['f32']),
   `${GEOMETRY.replace(/fn patchAt[\s\S]*$/, '')}
 fn loadA(g: u32, m: u32, k: u32) -> f32 {
@@ -95,6 +102,8 @@ fn store(g: u32, m: u32, col: u32, v: f32) {
   let hw = H() * W();
   out0[((col / hw) * C() + g * Cg() + m) * hw + col % hw] = v;
 }`,
+    R,
+  ),
 );
 
 const conv2dKernel = kernel(
@@ -105,7 +114,7 @@ const conv2dKernel = kernel(
     const [Nb, , , , , OH, OW, KH, KW, , , , , , , Cg, Og] = g as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
     const M = Og, N = Nb * OH * OW, K = Cg * KH * KW;
     const out = backend.alloc('float32', Nb * w!.shape[0]! * OH * OW);
-    backend.dispatch({ code: forwardShader, inputs: [x!.data, w!.data], outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
+    backend.dispatch({ code: forwardShader(rowsPerLane(M)), inputs: [x!.data, w!.data], outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
     return [out];
   },
   { dtypes: ['float32'] },
@@ -121,7 +130,7 @@ const backpropFilterKernel = kernel(
     const M = Og, N = Cg * KH * KW, K = Nb * OH * OW;
     const out = backend.alloc('float32', wShape.reduce((s, d) => s * d, 1));
     if (K === 0) backend.clear(out);
-    else backend.dispatch({ code: filterShader, inputs: [x!.data, dy!.data], outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
+    else backend.dispatch({ code: filterShader(rowsPerLane(M)), inputs: [x!.data, dy!.data], outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
     return [out];
   },
   { dtypes: ['float32'] },
@@ -136,7 +145,7 @@ const backpropInputKernel = kernel(
     const Cg = g[15]!, Og = g[16]!;
     const M = Cg, N = Nb * H * W, K = Og * KH * KW;
     const out = backend.alloc('float32', xShape.reduce((s, d) => s * d, 1));
-    backend.dispatch({ code: inputShader, inputs: [dy!.data, w!.data], outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
+    backend.dispatch({ code: inputShader(rowsPerLane(M)), inputs: [dy!.data, w!.data], outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
     return [out];
   },
   { dtypes: ['float32'] },

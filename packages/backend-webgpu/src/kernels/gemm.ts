@@ -10,61 +10,82 @@
  * @module
  */
 
-/** Rows and columns of C per workgroup. */
+/** Columns of C per workgroup; rows are 16 times the rows per lane. */
 export const TILE = 64;
 const SLICE = 16;
+
+/** Rows of C per lane: small M (a convolution's few output channels) gets short tiles instead of idle lanes. */
+export function rowsPerLane(M: number): 1 | 2 | 4 {
+  return M <= 16 ? 1 : M <= 32 ? 2 : 4;
+}
 
 /**
  * WGSL of a GEMM whose parameters start [M, N, K, ...]; `loaders` defines
  * `fn loadA(batch: u32, m: u32, k: u32) -> f32`, `fn loadB(batch: u32, k: u32,
  * n: u32) -> f32` and `fn store(batch: u32, m: u32, n: u32, v: f32)`, called
- * only for indices inside M, N and K.
+ * only for indices inside M, N and K. Each lane's R x 4 block is unrolled
+ * into scalars so that it stays in registers.
  */
-export function gemmShader(declarations: string, loaders: string): string {
+export function gemmShader(declarations: string, loaders: string, R: 1 | 2 | 4): string {
+  const rows = 16 * R;
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const accs = range(R).flatMap((r) => range(4).map((c) => `acc${r}${c}`));
+  const fmas = range(R)
+    .map((r) => `let a${r} = As[k][lid.y * ${R}u + ${r}u];`)
+    .concat(range(R).flatMap((r) => range(4).map((c) => `acc${r}${c} = fma(a${r}, b.${'xyzw'[c]}, acc${r}${c});`)));
+  const stores = range(R).flatMap((r) =>
+    range(4).map((c) => `if (row0 + lid.y * ${R}u + ${r}u < M && col0 + lid.x * 4u + ${c}u < N) { store(batch, row0 + lid.y * ${R}u + ${r}u, col0 + lid.x * 4u + ${c}u, acc${r}${c}); }`),
+  );
   return `${declarations}
 ${loaders}
-var<workgroup> As: array<array<f32, ${TILE}>, ${SLICE}>;
-var<workgroup> Bs: array<array<f32, ${TILE}>, ${SLICE}>;
+var<workgroup> As: array<array<f32, ${rows}>, ${SLICE}>;
+var<workgroup> Bs: array<array<vec4<f32>, 16>, ${SLICE}>;
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let M = p[0]; let N = p[1]; let K = p[2];
   let batch = wid.z;
-  let row0 = wid.y * ${TILE}u; let col0 = wid.x * ${TILE}u;
-  var acc: array<array<f32, 4>, 4>;
+  let row0 = wid.y * ${rows}u; let col0 = wid.x * ${TILE}u;
+  ${accs.map((a) => `var ${a} = 0.0;`).join(' ')}
   for (var t = 0u; t < K; t += ${SLICE}u) {
-    for (var l = 0u; l < 4u; l++) {
+    for (var l = 0u; l < ${R}u; l++) {
       let e = li + l * 256u;
       let am = e / ${SLICE}u; let ak = e % ${SLICE}u;
-      let gm = row0 + am; let gk = t + ak;
       var av = 0.0;
-      if (gm < M && gk < K) { av = loadA(batch, gm, gk); }
+      if (row0 + am < M && t + ak < K) { av = loadA(batch, row0 + am, t + ak); }
       As[ak][am] = av;
-      let bk = e / ${TILE}u; let bn = e % ${TILE}u;
-      let gk2 = t + bk; let gn = col0 + bn;
-      var bv = 0.0;
-      if (gk2 < K && gn < N) { bv = loadB(batch, gk2, gn); }
-      Bs[bk][bn] = bv;
+    }
+    {
+      // Lane li loads four consecutive columns of one row of the B slice.
+      let bk = li / 16u; let bn = (li % 16u) * 4u;
+      let gk = t + bk;
+      var bv = vec4<f32>(0.0);
+      if (gk < K) {
+        for (var c = 0u; c < 4u; c++) { if (col0 + bn + c < N) { bv[c] = loadB(batch, gk, col0 + bn + c); } }
+      }
+      Bs[bk][li % 16u] = bv;
     }
     workgroupBarrier();
     for (var k = 0u; k < ${SLICE}u; k++) {
-      var a: array<f32, 4>; var b: array<f32, 4>;
-      for (var r = 0u; r < 4u; r++) { a[r] = As[k][lid.y * 4u + r]; b[r] = Bs[k][lid.x * 4u + r]; }
-      for (var r = 0u; r < 4u; r++) { for (var c = 0u; c < 4u; c++) { acc[r][c] = fma(a[r], b[c], acc[r][c]); } }
+      let b = Bs[k][lid.x];
+      ${fmas.join('\n      ')}
     }
     workgroupBarrier();
   }
-  for (var r = 0u; r < 4u; r++) {
-    let gm = row0 + lid.y * 4u + r;
-    if (gm >= M) { continue; }
-    for (var c = 0u; c < 4u; c++) {
-      let gn = col0 + lid.x * 4u + c;
-      if (gn < N) { store(batch, gm, gn, acc[r][c]); }
-    }
-  }
+  ${stores.join('\n  ')}
 }`;
+}
+
+/** A shader maker memoised per rows-per-lane (the source strings are the pipeline cache's keys). */
+export function byRows(make: (R: 1 | 2 | 4) => string): (R: 1 | 2 | 4) => string {
+  const made = new Map<number, string>();
+  return (R) => {
+    let code = made.get(R);
+    if (code === undefined) made.set(R, (code = make(R)));
+    return code;
+  };
 }
 
 /** Workgroups for an M x N product over `batches`. */
 export function gemmGrid(M: number, N: number, batches: number): [number, number, number] {
-  return [Math.ceil(N / TILE), Math.ceil(M / TILE), batches];
+  return [Math.ceil(N / TILE), Math.ceil(M / (16 * rowsPerLane(M))), batches];
 }

@@ -7,12 +7,12 @@ import { type KernelDef, linalgOps, sizeOf } from '@nn/tensor';
 import { batchOffsets, kernelsFor } from '@nn/tensor/kernel';
 import type { WebGPUBackend } from '../backend.js';
 import { declare } from '../wgsl.js';
-import { gemmGrid, gemmShader } from './gemm.js';
+import { gemmGrid, gemmShader, rowsPerLane } from './gemm.js';
 
 const kernel = kernelsFor<WebGPUBackend>('webgpu');
 
 /** Parameters [M, N, K, batches, then per batch the matrix offsets of A and B]. */
-function matmulShader(transA: boolean, transB: boolean): string {
+function matmulShader(transA: boolean, transB: boolean, R: 1 | 2 | 4): string {
   return gemmShader(
     declare(['f32', 'f32'], ['f32']),
     `fn loadA(batch: u32, m: u32, k: u32) -> f32 {
@@ -24,6 +24,7 @@ fn loadB(batch: u32, k: u32, n: u32) -> f32 {
   return in1[base + ${transB ? 'n * p[2] + k' : 'k * p[1] + n'}];
 }
 fn store(batch: u32, m: u32, n: u32, v: f32) { out0[batch * p[0] * p[1] + m * p[1] + n] = v; }`,
+    R,
   );
 }
 
@@ -40,7 +41,7 @@ const matmulKernel = kernel(
     for (let t = 0; t < aOff.length; t++) params.push(aOff[t]!, bOff[t]!);
     const out = backend.alloc('float32', sizeOf(shape));
     if (K === 0) backend.clear(out);
-    else backend.dispatch({ code: matmulShader(transposeA, transposeB), inputs: [a!.data, b!.data], outputs: [out], params, workgroups: gemmGrid(M, N, aOff.length) });
+    else backend.dispatch({ code: matmulShader(transposeA, transposeB, rowsPerLane(M)), inputs: [a!.data, b!.data], outputs: [out], params, workgroups: gemmGrid(M, N, aOff.length) });
     return [out];
   },
   { dtypes: ['float32'] },
