@@ -209,7 +209,7 @@ export function parseCharLstmArgs(args: string[]): import('./char-lstm.js').Char
 /** Options every command takes: the backend and its threads. */
 export interface GlobalArgs {
   /** The backend asked for; `undefined`: the fastest available (wasm where WebAssembly SIMD exists, else cpu). */
-  backend: 'cpu' | 'wasm' | undefined;
+  backend: 'cpu' | 'wasm' | 'webgpu' | undefined;
   threads: number | undefined;
 }
 
@@ -228,9 +228,9 @@ export function splitGlobalArgs(args: string[]): { global: GlobalArgs; rest: str
     if (value === undefined) throw new UsageError(`--${m[1]} needs a value`);
     found[m[1]!] = value;
   }
-  const backend = found.backend === undefined ? undefined : oneOf('backend', found.backend, ['cpu', 'wasm'] as const);
+  const backend = found.backend === undefined ? undefined : oneOf('backend', found.backend, ['cpu', 'wasm', 'webgpu'] as const);
   const threads = found.threads === undefined ? undefined : number('threads', found.threads, 1, true);
-  if (threads !== undefined && backend === 'cpu') throw new UsageError('--threads applies to the wasm backend, not --backend cpu');
+  if (threads !== undefined && backend !== undefined && backend !== 'wasm') throw new UsageError(`--threads applies to the wasm backend, not --backend ${backend}`);
   return { global: { backend, threads }, rest };
 }
 
@@ -266,7 +266,9 @@ Every command takes:
   --backend NAME     wasm: SIMD WebAssembly on worker threads
                      (@nn/backend-wasm), the default wherever WebAssembly
                      SIMD exists; cpu: the pure TypeScript reference backend,
-                     the default elsewhere. The backend used is printed first.
+                     the default elsewhere; webgpu: WGSL kernels on the GPU
+                     (@nn/backend-webgpu; train and eval). The backend used
+                     is printed first.
   --threads N        wasm: threads to use (default: the number of cores)
 
 A run stops at the first batch whose loss is NaN or infinite, says so, and

@@ -9,8 +9,8 @@ import { loadSafetensors } from '@nn/io';
 import type { Module } from '@nn/layers-core';
 import { cifarResNet, describeModel, GoogLeNet, lenet5, mlp, plainNet, vgg } from '@nn/models';
 import { Adam, CosineAnnealingLR, type Optimizer, SGD } from '@nn/optim';
-import { manualSeed, NNError } from '@nn/tensor';
-import { evaluate, fit, plotHistory, saveCheckpoint, TerminateOnNaN } from '@nn/train';
+import { getBackend, manualSeed, NNError, withBackend } from '@nn/tensor';
+import { evaluate, evaluateAsync, fit, fitAsync, plotHistory, saveCheckpoint, saveCheckpointAsync, TerminateOnNaN } from '@nn/train';
 import { type EvalArgs, type ImageArch, isImageArch, type TrainArgs, UsageError } from './args.js';
 import { evalCharLstm } from './char-lstm.js';
 import { prepareOutDir } from './out-dir.js';
@@ -65,15 +65,17 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
   prepareOutDir(args.out);
   for (const warning of args.ignored) log(`warning: ${warning}`);
   manualSeed(args.seed);
-  const data = loadData(args.data, args.dataDir);
+  // On a GPU the data stays on the host (its statistics are read there); each batch moves to the GPU when the model first uses it.
+  const gpu = getBackend() === 'webgpu';
+  const data = withBackend(gpu ? 'cpu' : getBackend(), () => loadData(args.data, args.dataDir));
   let { images, labels } = data.train;
   if (args.trainSize !== undefined && args.trainSize < images.shape[0]!) {
-    images = images.slice([0], [args.trainSize]);
-    labels = labels.slice([0], [args.trainSize]);
+    const n = args.trainSize;
+    [images, labels] = withBackend(images.backend, () => [images.slice([0], [n]), labels.slice([0], [n])]);
     data.train.images.dispose();
     data.train.labels.dispose();
   }
-  const stats = channelStats(images);
+  const stats = withBackend(images.backend, () => channelStats(images));
   const config: ModelConfig = { arch: args.arch, sizes: args.arch === 'mlp' ? [784, ...args.hidden, 10] : [], activation: args.activation, data: args.data, dropout: args.dropout, mean: stats.mean[0]!, std: stats.std[0]! };
   const model = build(config);
   const { weightDecay } = args;
@@ -87,12 +89,15 @@ export async function train(args: TrainArgs, log: (line: string) => void = conso
   const testLoader = new DataLoader(new TensorDataset(data.test.images, data.test.labels), { batchSize: 500, transform: normalizeInputs });
   log(`nn train ${describe(config)} on ${args.data}: ${images.shape[0]} train / ${data.test.images.shape[0]} test samples, ${args.optimizer} lr ${args.lr}${scheduler ? ' (cosine)' : ''}${weightDecay ? `, weight decay ${weightDecay}` : ''}${args.augment !== 'none' ? `, augment ${args.augment}` : ''}, batch ${args.batch}, ${args.epochs} epochs, seed ${args.seed}`);
   const guard = new TerminateOnNaN();
-  const history = fit(model, trainLoader, { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy', validation: testLoader, callbacks: [guard] });
+  const fitOptions = { epochs: args.epochs, optimizer, scheduler, loss: 'crossEntropy' as const, validation: testLoader, callbacks: [guard] };
+  const history = gpu ? await fitAsync(model, trainLoader, fitOptions) : fit(model, trainLoader, fitOptions);
   const accuracy = history.last!.valAccuracy!;
   writeFileSync(join(args.out, 'history.json'), history.toJSON());
   await plotHistory(history, join(args.out, 'curves.html'), { title: `${describe(config)} on ${args.data}` });
   if (guard.message !== undefined) throw new NNError(`${guard.message}. Wrote history.json and curves.html to ${args.out}; no checkpoint.`);
-  saveCheckpoint(args.out, { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config), 'nn.model': describeModel(model) } });
+  const checkpoint = { model, optimizer, epoch: args.epochs, metadata: { 'nn.config': JSON.stringify(config), 'nn.model': describeModel(model) } };
+  if (gpu) await saveCheckpointAsync(args.out, checkpoint);
+  else saveCheckpoint(args.out, checkpoint);
   log(`final test accuracy: ${(accuracy * 100).toFixed(2)}% (${data.test.images.shape[0]} test samples)`);
   log(`wrote ${join(args.out, 'model.safetensors')}, optimizer.safetensors, curves.html, history.json`);
   return accuracy;
@@ -112,9 +117,11 @@ export async function evalCheckpoint(args: EvalArgs, log: (line: string) => void
   const model = build(config);
   model.loadStateDict(tensors);
   const dataName = args.data ?? config.data;
-  const { test } = loadData(dataName, args.dataDir);
+  const gpu = getBackend() === 'webgpu';
+  const { test } = withBackend(gpu ? 'cpu' : getBackend(), () => loadData(dataName, args.dataDir));
   const loader = new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: args.batch, transform: inputTransform(config) });
-  const result = evaluate(model, loader, { loss: 'crossEntropy', metrics: ['accuracy'] });
+  const evalOptions = { loss: 'crossEntropy' as const, metrics: ['accuracy' as const] };
+  const result = gpu ? await evaluateAsync(model, loader, evalOptions) : evaluate(model, loader, evalOptions);
   log(`${args.dir}: ${describe(config)} on ${dataName} test (${test.images.shape[0]} samples): loss ${result.loss!.toFixed(4)}, accuracy ${(result.accuracy! * 100).toFixed(2)}%`);
   return result;
 }

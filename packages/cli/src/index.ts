@@ -10,6 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { configureWasm, getThreads, setThreads, simdSupported, wasmPlugin } from '@nn/backend-wasm';
+import { webgpuBackend, webgpuPlugin } from '@nn/backend-webgpu';
 import { getBackend, NNError, setBackend, use } from '@nn/tensor';
 import { type GlobalArgs, HELP, parseCharLstmArgs, parseEvalArgs, parseTrainArgs, splitGlobalArgs, UsageError } from './args.js';
 import { trainCharLstm } from './char-lstm.js';
@@ -120,6 +121,10 @@ async function selectBackend({ backend = simdSupported() ? 'wasm' : 'cpu', threa
     await setBackend('wasm');
     if (threads !== undefined) await setThreads(threads);
     out(`backend: wasm (SIMD, ${getThreads()} thread${getThreads() === 1 ? '' : 's'})`);
+  } else if (backend === 'webgpu') {
+    use(webgpuPlugin);
+    await setBackend('webgpu');
+    out(`backend: webgpu (${webgpuBackend().adapterName})`);
   } else {
     await setBackend('cpu');
     out('backend: cpu (pure TypeScript)');

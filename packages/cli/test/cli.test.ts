@@ -200,7 +200,7 @@ describe('nn --backend wasm', () => {
     expect(getBackend()).toBe('cpu');
     const err: string[] = [];
     expect(await run(['train', 'mlp', '--data', 'mnist', '--backend', 'gpu'], () => {}, (l) => err.push(l))).toBe(2);
-    expect(err[0]).toMatch(/--backend must be one of cpu, wasm, got 'gpu'/);
+    expect(err[0]).toMatch(/--backend must be one of cpu, wasm, webgpu, got 'gpu'/);
     expect(await run(['train', 'mlp', '--data', 'mnist', '--backend', 'cpu', '--threads', '2'], () => {}, (l) => err.push(l))).toBe(2);
     expect(err[1]).toMatch(/--threads applies to the wasm backend, not --backend cpu/);
   });

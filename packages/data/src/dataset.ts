@@ -2,7 +2,7 @@
  * Datasets: anything with a length and indexed samples.
  * @module
  */
-import { fmtShape, ShapeError, stack, tensor, type Tensor, ValueError } from '@nn/tensor';
+import { fmtShape, getBackend, ShapeError, stack, tensor, type Tensor, ValueError, withBackend } from '@nn/tensor';
 
 /** A dataset: `length` samples, each a list of tensors (e.g. `[image, label]`). */
 export interface Dataset {
@@ -39,9 +39,13 @@ export class TensorDataset implements Dataset {
   }
 
   getBatch(indices: Int32Array): Tensor[] {
-    const idx = tensor(indices);
-    const batch = this.tensors.map((t) => t.gather(idx, 0));
-    idx.dispose();
+    // Batches are gathered where the data lives (a host-side data set stays on the host; a GPU moves each batch once, when it is used).
+    const batch = withBackend(this.tensors[0]?.backend ?? getBackend(), () => {
+      const idx = tensor(indices);
+      const out = this.tensors.map((t) => t.gather(idx, 0));
+      idx.dispose();
+      return out;
+    });
     return batch;
   }
 }

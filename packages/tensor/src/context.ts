@@ -85,6 +85,33 @@ export function canReadSync(t: Tensor): boolean {
   return getEngine().canReadSync(t);
 }
 
+/**
+ * Runs `fn` with `name` as the active backend, then restores the previous
+ * one (synchronous: the backend must already be started). Loops that keep
+ * their bookkeeping on the host use it for small cpu computations.
+ */
+export function withBackend<T>(name: string, fn: () => T): T {
+  const engine = getEngine();
+  const previous = engine.chosenBackend;
+  engine.setBackend(name);
+  try {
+    return fn();
+  } finally {
+    engine.restoreBackend(previous);
+  }
+}
+
+/**
+ * Copies of `tensors` on `cpu`, read with `await data()` from whatever
+ * backend holds them (a GPU's tensors included). The caller disposes them.
+ */
+export async function toCpu(tensors: readonly Tensor[]): Promise<Tensor[]> {
+  const values = await Promise.all(tensors.map((t) => t.data()));
+  const engine = getEngine();
+  const cpu = engine.instance('cpu');
+  return tensors.map((t, i) => keep(engine.makeTensor(cpu, cpu.write(values[i]!, t.dtype, t.shape), t.shape, t.dtype)));
+}
+
 /** The name of the active backend. */
 export function getBackend(): string {
   return getEngine().backend().name;

@@ -23,6 +23,8 @@ export {
   getBackend,
   activeBackend,
   canReadSync,
+  withBackend,
+  toCpu,
   coverage,
   memory,
   traceOps,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { loadSafetensors, saveSafetensors } from '@nn/io';
 import type { Module } from '@nn/layers-core';
 import type { Optimizer } from '@nn/optim';
-import { getSeedState, NNError, setSeedState } from '@nn/tensor';
+import { dispose, getSeedState, NNError, setSeedState, type Tensor, toCpu } from '@nn/tensor';
 import type { Callback, TrainContext } from './callbacks.js';
 import type { EpochLogs } from './history.js';
 
@@ -35,6 +35,30 @@ export function saveCheckpoint(dir: string, { model, optimizer, epoch = 0, metad
     saveSafetensors(join(dir, OPTIMIZER_FILE), state.tensors, {
       'nn.optimizer': JSON.stringify({ kind: state.kind, hyperparameters: state.hyperparameters, groups: state.groups, step: state.step }),
     });
+  }
+}
+
+/**
+ * {@link saveCheckpoint} for a model trained on a backend that reads its
+ * data asynchronously (webgpu): weights and optimizer state are first read
+ * to the host.
+ */
+export async function saveCheckpointAsync(dir: string, { model, optimizer, epoch = 0, metadata = {} }: { model: Module; optimizer?: Optimizer; epoch?: number; metadata?: Record<string, string> }): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const meta = { ...metadata, 'nn.epoch': String(epoch), 'nn.seedState': String(getSeedState()) };
+  const write = async (file: string, tensors: Record<string, Tensor>, fileMeta: Record<string, string>) => {
+    const names = Object.keys(tensors);
+    const copies = await toCpu(names.map((n) => tensors[n]!));
+    try {
+      saveSafetensors(join(dir, file), Object.fromEntries(names.map((n, i) => [n, copies[i]!])), fileMeta);
+    } finally {
+      dispose(copies);
+    }
+  };
+  await write(MODEL_FILE, model.stateDict(), meta);
+  if (optimizer) {
+    const state = optimizer.stateDict();
+    await write(OPTIMIZER_FILE, state.tensors, { 'nn.optimizer': JSON.stringify({ kind: state.kind, hyperparameters: state.hyperparameters, groups: state.groups, step: state.step }) });
   }
 }
 

@@ -8,7 +8,7 @@ import { noGrad } from '@nn/autograd';
 import type { DataLoader } from '@nn/data';
 import type { Module } from '@nn/layers-core';
 import { clipGradNorm as clip, type Optimizer } from '@nn/optim';
-import { BackendError, canReadSync, concat, dispose, getBackend, getEngine, keep, type Tensor, tensor, tidy, type TypedArray, ValueError } from '@nn/tensor';
+import { BackendError, canReadSync, concat, dispose, getBackend, keep, type Tensor, tensor, tidy, type TypedArray, ValueError, withBackend } from '@nn/tensor';
 import type { BatchLogs, Callback, TrainContext } from './callbacks.js';
 import { type EpochLogs, History } from './history.js';
 import { type LossFn, type LossName, resolveLoss } from './losses.js';
@@ -115,21 +115,15 @@ async function runYielding<T>(steps: Steps<T>): Promise<T> {
 }
 
 /**
- * The tensors as cpu tensors the loop can read synchronously: themselves
- * when they can be read so (cpu, wasm), else copies made from `await
- * data()` (webgpu), which the caller disposes.
+ * The tensors as tensors the loop can read synchronously, and the backend to
+ * compute on them with: themselves and the active backend when they can be
+ * read so (cpu, wasm), else cpu copies made from `await data()` (webgpu),
+ * which the caller disposes.
  */
-function* readable(tensors: readonly Tensor[]): Generator<Promise<TypedArray[]>, { tensors: Tensor[]; copies: boolean }, TypedArray[] | undefined> {
-  if (tensors.every(canReadSync)) return { tensors: [...tensors], copies: false };
+function* readable(tensors: readonly Tensor[]): Generator<Promise<TypedArray[]>, { tensors: Tensor[]; copies: boolean; backend: string }, TypedArray[] | undefined> {
+  if (tensors.every(canReadSync)) return { tensors: [...tensors], copies: false, backend: getBackend() };
   const values = (yield Promise.all(tensors.map((t) => t.data())))!;
-  const engine = getEngine();
-  const previous = engine.chosenBackend;
-  engine.setBackend('cpu');
-  try {
-    return { tensors: tensors.map((t, i) => keep(tensor(values[i]!, t.shape, t.dtype))), copies: true };
-  } finally {
-    engine.restoreBackend(previous);
-  }
+  return { tensors: withBackend('cpu', () => tensors.map((t, i) => keep(tensor(values[i]!, t.shape, t.dtype)))), copies: true, backend: 'cpu' };
 }
 
 /** The training loop, one yield per batch. */
@@ -172,7 +166,7 @@ function* fitSteps(model: Module, loader: DataLoader, options: FitOptions): Step
       const host = yield* readable([loss, output, y]);
       const [hostLoss, hostOutput, hostY] = host.tensors as [Tensor, Tensor, Tensor];
       const lossValue = hostLoss.item();
-      tidy(() => noGrad(() => metrics.forEach((m) => m.update(hostOutput, hostY))));
+      withBackend(host.backend, () => tidy(() => noGrad(() => metrics.forEach((m) => m.update(hostOutput, hostY)))));
       dispose([loss, output]);
       if (host.copies) dispose(host.tensors);
       if (options.clipGradNorm !== undefined) clip(model.parameters(), options.clipGradNorm);
@@ -239,11 +233,13 @@ function* evaluateSteps(model: Module, loader: DataLoader, options: EvaluateOpti
       const output = tidy(() => noGrad(() => model.call(x)));
       const host = yield* readable([output, y]);
       const [hostOutput, hostY] = host.tensors as [Tensor, Tensor];
-      tidy(() =>
-        noGrad(() => {
-          if (lossFn) lossSum += lossFn(hostOutput, hostY).item() * n;
-          for (const m of metrics) m.update(hostOutput, hostY);
-        }),
+      withBackend(host.backend, () =>
+        tidy(() =>
+          noGrad(() => {
+            if (lossFn) lossSum += lossFn(hostOutput, hostY).item() * n;
+            for (const m of metrics) m.update(hostOutput, hostY);
+          }),
+        ),
       );
       output.dispose();
       if (host.copies) dispose(host.tensors);

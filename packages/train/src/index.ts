@@ -18,5 +18,5 @@ export { segmentationGrid, writeSegmentationGrid, type SegmentationRow, type Seg
 export { resolveLoss, type LossFn, type LossName } from './losses.js';
 export { EarlyStopping, TerminateOnNaN, type Callback, type TrainContext, type BatchLogs, type EarlyStoppingOptions } from './callbacks.js';
 export { ProgressBar, type ProgressBarOptions } from './progress.js';
-export { saveCheckpoint, loadCheckpoint, ModelCheckpoint, type CheckpointInfo, type ModelCheckpointOptions } from './checkpoint.js';
+export { saveCheckpoint, saveCheckpointAsync, loadCheckpoint, ModelCheckpoint, type CheckpointInfo, type ModelCheckpointOptions } from './checkpoint.js';
 export { plotHistory, plotSeries, seriesSpec, renderSvg, writeChart, type Series, type PlotOptions, type Figure } from './plot.js';

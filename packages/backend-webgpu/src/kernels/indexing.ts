@@ -10,6 +10,7 @@ import { kernelsFor } from '@nn/tensor/kernel';
 import { type GpuData, GLOBAL_INDEX, grid, type WebGPUBackend, wgslType } from '../backend.js';
 import { declare } from '../wgsl.js';
 import { ATOMIC_ADD_F32 } from './atomic.js';
+import { allOnHost, runOnHost } from './host.js';
 
 const kernel = kernelsFor<WebGPUBackend>('webgpu');
 
@@ -58,8 +59,11 @@ ${GLOBAL_INDEX}
 
 const gatherKernel = kernel(
   indexingOps.gather,
-  ([x, indices], { axis }, { backend, outputs }) => {
-    const ax = axis < 0 ? axis + x!.shape.length : axis;
+  ([x, indices], attrs, ctx) => {
+    // A batch gathered from a data set that came from the host is gathered there, and stays readable (its labels, say).
+    if (allOnHost([x!, indices!])) return runOnHost('gather', [x!, indices!], attrs, ctx);
+    const { backend, outputs } = ctx;
+    const ax = attrs.axis < 0 ? attrs.axis + x!.shape.length : attrs.axis;
     const d = x!.shape[ax]!;
     checkOnHost('gather', indices!.data, d, x!.shape, ax);
     const n = sizeOf(outputs[0]!.shape);

@@ -5,18 +5,15 @@
  * for the GPU.)
  * @module
  */
-import { type KernelDef, randomOps, type TypedArray } from '@nn/tensor';
+import { type KernelDef, randomOps } from '@nn/tensor';
 import { kernelsFor } from '@nn/tensor/kernel';
 import type { WebGPUBackend } from '../backend.js';
+import { runOnHost } from './host.js';
 
 const kernel = kernelsFor<WebGPUBackend>('webgpu');
 
 function hostRandom(op: (typeof randomOps)[keyof typeof randomOps]): KernelDef {
-  return kernel(op, (inputs, attrs, ctx) => {
-    const cpu = ctx.registry.kernel(op.name, 'cpu')!;
-    const [values] = cpu.run(inputs, attrs, ctx) as TypedArray[];
-    return [ctx.backend.write(values!, ctx.outputs[0]!.dtype, ctx.outputs[0]!.shape)];
-  }, { accepts: (_inputs, attrs) => (attrs as { dtype?: string }).dtype !== 'float64' });
+  return kernel(op, (inputs, attrs, ctx) => runOnHost(op.name, inputs, attrs, ctx), { accepts: (_inputs, attrs) => (attrs as { dtype?: string }).dtype !== 'float64' });
 }
 
 /** Kernels of the random ops. */
