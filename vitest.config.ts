@@ -9,6 +9,7 @@ export default defineConfig({
       'packages/*',
       'examples/plugin-squareplus',
       'examples/browser-wasm',
+      'examples/browser-webgpu',
       // The wasm backend's own tests again, with the relaxed-SIMD kernels
       // (fused multiply-add) that Node 20 only enables behind a flag.
       {
