@@ -1,5 +1,6 @@
 import { avgPool2d, conv2d, maxPool2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
 import { grad } from '@nn/autograd';
+import { cholesky } from '@nn/linalg';
 import { assertBackendConformanceAsync } from '@nn/testing';
 import * as nn from '@nn/tensor';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -117,5 +118,16 @@ describe('webgpu backend', () => {
       const g = grad((a) => nn.sum(nn.mul(nn.slice(a!, [0, 1, 0], [3, 4, 5], [2, 1, 2]), 3)))(x);
       return [nn.permute(x, [2, 0, 1]), nn.pad(x, [[0, 1], [2, 0], [1, 1]], -1.5), nn.concat([x, nn.mul(x, 2)], 2), g, nn.clone(x)];
     });
+  });
+
+  it('linalg: runs on the host for host data, and names the way out for GPU data', async () => {
+    const spd = () => nn.tensor([4, 2, 2, 3], [2, 2]);
+    await agree(() => cholesky(spd()));
+    await nn.setBackend('webgpu');
+    try {
+      expect(() => cholesky(nn.mul(spd(), 1))).toThrow(/linalg.cholesky has no WGSL kernel.*toCpu/);
+    } finally {
+      await nn.setBackend('cpu');
+    }
   });
 });

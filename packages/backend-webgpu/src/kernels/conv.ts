@@ -12,7 +12,9 @@ import { type ConvAttrs, convOps, type KernelDef } from '@nn/tensor';
 import { kernelsFor } from '@nn/tensor/kernel';
 import type { WebGPUBackend } from '../backend.js';
 import { declare } from '../wgsl.js';
-import { byRows, gemmGrid, gemmShader, rowsPerLane } from './gemm.js';
+import { byRows, gemmGrid, gemmShader, rowsPerLane, splitK } from './gemm.js';
+import { filled } from './layout.js';
+import { sumParts } from './reduce.js';
 
 const kernel = kernelsFor<WebGPUBackend>('webgpu');
 
@@ -70,8 +72,10 @@ fn loadA(g: u32, m: u32, k: u32) -> f32 {
   return in1[((k / ohw) * O() + g * Og() + m) * ohw + k % ohw];
 }
 fn loadB(g: u32, k: u32, col: u32) -> f32 { return patchAt(g, col, k); }
-fn store(g: u32, m: u32, col: u32, v: f32) { out0[(g * Og() + m) * p[1] + col] = v; }`,
+// Split-K: part gemmPart of the sum over (n, oh, ow), laid out [parts, O, Cg·KH·KW].
+fn store(g: u32, m: u32, col: u32, v: f32) { out0[(gemmPart * O() + g * Og() + m) * p[1] + col] = v; }`,
     R,
+    20,
   ),
 );
 
@@ -128,9 +132,16 @@ const backpropFilterKernel = kernel(
     const [Nb, , , , , OH, OW, KH, KW] = g as [number, number, number, number, number, number, number, number, number];
     const Cg = g[15]!, Og = g[16]!;
     const M = Og, N = Cg * KH * KW, K = Nb * OH * OW;
-    const out = backend.alloc('float32', wShape.reduce((s, d) => s * d, 1));
-    if (K === 0) backend.clear(out);
-    else backend.dispatch({ code: filterShader(rowsPerLane(M)), inputs: [x!.data, dy!.data], outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
+    const size = wShape.reduce((s, d) => s * d, 1);
+    if (K === 0) return [filled(backend, 'float32', size, 0)];
+    // K (every output position of the batch) dwarfs M·N here: split it so the grid fills the GPU, then add the parts.
+    const [parts, length] = splitK(M, N, K, attrs.groups);
+    const partial = backend.alloc('float32', parts * size);
+    const [gx, gy, gz] = gemmGrid(M, N, attrs.groups);
+    backend.dispatch({ code: filterShader(rowsPerLane(M)), inputs: [x!.data, dy!.data], outputs: [partial], params: [M, N, K, ...g, parts, length], workgroups: [gx, gy, gz * parts] });
+    if (parts === 1) return [partial];
+    const out = sumParts(backend, partial, parts, size);
+    backend.disposeData(partial);
     return [out];
   },
   { dtypes: ['float32'] },

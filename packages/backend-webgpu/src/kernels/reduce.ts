@@ -103,6 +103,11 @@ function runReduce(backend: WebGPUBackend, x: { data: GpuData; shape: readonly n
   return out;
 }
 
+/** Σ over the `parts` leading blocks of `n` floats each: [parts, n] -> [n] (split-K partial sums). */
+export function sumParts(backend: WebGPUBackend, data: GpuData, parts: number, n: number): GpuData {
+  return runReduce(backend, { data, shape: [parts, n], dtype: 'float32' }, [0], 'float32', (t) => reduceShader(t, 'sum'), 0);
+}
+
 function reduceKernel(op: keyof typeof combine): KernelDef {
   return kernel(reduceOps[op], ([x], { axes }, { backend, outputs }) => [runReduce(backend, x!, axes, outputs[0]!.dtype, (t) => reduceShader(t, op), op === 'prod' ? 1 : 0)], {
     dtypes: ['float32', 'int32'],
