@@ -129,16 +129,21 @@ export class WebGPUBackend implements Backend<GpuData> {
     this.ready.catch(() => undefined);
   }
 
-  /** The device, or a typed error before `ready` (or after the device was lost). */
+  /** The device, or a typed error before `ready`, after the device was lost, or after a GPU command failed. */
   get device(): GPUDevice {
     if (this.gpu === undefined) throw new BackendError("webgpu: the backend is still starting (or found no GPU): await setBackend('webgpu') before running ops");
+    this.reportFailure();
+    return this.gpu;
+  }
+
+  /** Throws (once) the GPU's report of a lost device or a failed command. */
+  private reportFailure(): void {
     if (this.lost !== undefined) throw new BackendError(`webgpu: the GPU device was lost (${this.lost})`);
     if (this.failure !== undefined) {
       const message = this.failure;
       this.failure = undefined;
       throw new BackendError(`webgpu: a GPU command failed (its results are invalid): ${message}`);
     }
-    return this.gpu;
   }
 
   /** Buffer and dispatch counters. */
@@ -150,16 +155,15 @@ export class WebGPUBackend implements Backend<GpuData> {
   alloc(dtype: DType, size: number): GpuData {
     const bytes = size * 4;
     wgslType(dtype);
-    const cls = sizeClass(bytes);
-    const free = this.pool.get(cls);
-    let buffer = free?.pop();
+    const limit = this.device.limits.maxStorageBufferBindingSize;
+    if (bytes > limit) throw new BackendError(`webgpu: a tensor of ${size} elements (${bytes} bytes) is larger than this GPU's largest storage binding (${limit} bytes)`);
+    const cls = Math.min(sizeClass(bytes), limit);
+    let buffer = this.pool.get(cls)?.pop();
     if (buffer !== undefined) {
       this.counts.pooledBuffers--;
       this.counts.pooledBytes -= cls;
     } else {
-      const limit = this.device.limits.maxStorageBufferBindingSize;
-      if (cls > limit && bytes > limit) throw new BackendError(`webgpu: a tensor of ${size} elements (${bytes} bytes) is larger than this GPU's largest storage binding (${limit} bytes)`);
-      buffer = this.device.createBuffer({ size: Math.min(cls, Math.max(limit, bytes)), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+      buffer = this.device.createBuffer({ size: cls, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     }
     this.counts.liveBuffers++;
     this.counts.liveBytes += buffer.size;
@@ -214,7 +218,6 @@ export class WebGPUBackend implements Backend<GpuData> {
     encoder.copyBufferToBuffer(handle.buffer, 0, staging, 0, bytes);
     this.device.queue.submit([encoder.finish()]);
     await staging.mapAsync(GPUMapMode.READ);
-    void this.device; // reports a failed command among those this read waited for
     const mapped = staging.getMappedRange();
     if (dtype === 'bool') {
       const words = new Uint32Array(mapped);
@@ -225,6 +228,8 @@ export class WebGPUBackend implements Backend<GpuData> {
     staging.unmap();
     staging.destroy();
     this.counts.downloadedBytes += bytes;
+    // A command this read waited for may have failed: its values would be wrong.
+    this.reportFailure();
     return out;
   }
 

@@ -1,4 +1,5 @@
 import * as nn from '@nn/tensor';
+import { testValues } from '@nn/testing';
 import { expect } from 'vitest';
 import { webgpuPlugin } from '../src/index.js';
 
@@ -10,17 +11,7 @@ export async function startWebGPU(): Promise<void> {
 }
 
 /** Deterministic float32 values in [-2, 2), as host arrays (so both backends get the same inputs). */
-export function values(shape: number[], seed: number, positive = false): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    const v = (s / 2 ** 32) * 4 - 2 || 0.25;
-    out[i] = positive ? Math.abs(v) + 0.1 : v;
-  }
-  return out;
-}
+export const values = testValues;
 
 /** Runs `fn` on cpu and on webgpu and expects the same outputs (read asynchronously on webgpu). */
 export async function agree(fn: () => nn.Tensor | nn.Tensor[], tolerance = 1e-5): Promise<void> {

@@ -8,8 +8,8 @@
 import * as nn from '@nn/tensor';
 import { type ConformanceReport, checkOp, checkOpAsync, ConformanceError, type OpSpec } from './conformance.js';
 
-/** Deterministic float32 values in [-2, 2), none of them 0. */
-function values(shape: number[], seed: number, positive = false): nn.Tensor {
+/** Deterministic float32 values in [-2, 2), none of them 0 (or in [0.1, 2.1) when `positive`), for tests that must feed several backends the same inputs. */
+export function testValues(shape: readonly number[], seed: number, positive = false): Float32Array {
   const n = shape.reduce((a, b) => a * b, 1);
   const out = new Float32Array(n);
   let s = seed;
@@ -18,7 +18,11 @@ function values(shape: number[], seed: number, positive = false): nn.Tensor {
     const v = (s / 2 ** 32) * 4 - 2 || 0.25;
     out[i] = positive ? Math.abs(v) + 0.1 : v;
   }
-  return nn.tensor(out, shape, 'float32');
+  return out;
+}
+
+function values(shape: number[], seed: number, positive = false): nn.Tensor {
+  return nn.tensor(testValues(shape, seed, positive), shape, 'float32');
 }
 
 type Unary = (x: nn.Tensor) => nn.Tensor;

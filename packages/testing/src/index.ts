@@ -17,4 +17,4 @@
  */
 export { checkOp, checkOpAsync, assertConformance, inputs, ConformanceError, type OpCase, type OpSpec, type CheckResult, type ConformanceReport } from './conformance.js';
 export { probeBackendPlugin, PROBE_BACKEND } from './probe-backend.js';
-export { backendSuite, checkBackend, checkBackendAsync, assertBackendConformance, assertBackendConformanceAsync } from './backend-suite.js';
+export { backendSuite, testValues, checkBackend, checkBackendAsync, assertBackendConformance, assertBackendConformanceAsync } from './backend-suite.js';
