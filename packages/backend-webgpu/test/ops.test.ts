@@ -80,6 +80,16 @@ describe('webgpu backend', () => {
     }
   });
 
+  it('fused linear and convolution: bias and activation in the GEMM epilogue (inference)', async () => {
+    for (const activation of [null, { op: 'relu' as const }, { op: 'sigmoid' as const }, { op: 'tanh' as const }]) {
+      await agree(() => {
+        const x = t([5, 3, 9, 9], 30), w = t([6, 3, 3, 3], 31), b = t([6], 32);
+        const xl = t([7, 20], 33), wl = t([11, 20], 34), bl = t([11], 35);
+        return [conv2d(x, w, b, { padding: 1, stride: 2, activation }), nn.linear(xl, wl, bl, { activation })];
+      }, 1e-4);
+    }
+  });
+
   it('pooling with switches, average pooling (padding, ceil mode) and their gradients, unpooling', async () => {
     await agree(() => {
       const x = t([2, 3, 9, 8], 13);

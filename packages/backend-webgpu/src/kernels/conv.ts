@@ -8,10 +8,11 @@
  * - input gradient: dx[g] = W[g]ᵀ (Cg x Og·KH·KW) · dy placed back on the input grid
  * @module
  */
-import { type ConvAttrs, convOps, type KernelDef } from '@nn/tensor';
+import { type ConvAttrs, convOps, type FusedActivation, type KernelDef, type TensorInfo } from '@nn/tensor';
 import { kernelsFor } from '@nn/tensor/kernel';
-import type { WebGPUBackend } from '../backend.js';
-import { declare } from '../wgsl.js';
+import type { GpuData, WebGPUBackend } from '../backend.js';
+import { declare, FLOAT_HELPERS } from '../wgsl.js';
+import { epilogue, fusable } from './epilogue.js';
 import { byRows, gemmGrid, gemmShader, rowsPerLane, splitK } from './gemm.js';
 import { filled } from './layout.js';
 import { sumParts } from './reduce.js';
@@ -45,21 +46,25 @@ function geometry(x: readonly number[], w: readonly number[], y: readonly number
   return [Nb, C, H, W, O, OH, OW, KH, KW, a.stride[0], a.stride[1], pt, pl, a.dilation[0], a.dilation[1], Cg, O / a.groups];
 }
 
-/** in0 = x, in1 = w. */
-const forwardShader = byRows((R) =>
-  gemmShader(
-  declare(['f32', 'f32'], ['f32']),
-  `fn in1_patch(i: u32) -> f32 { return in0[i]; }
+/** in0 = x, in1 = w; with `fused` (fusedConv2d), in2 = bias and the epilogue's activation. */
+function forwardCode(R: 1 | 2 | 4, fused?: FusedActivation | null): string {
+  return gemmShader(
+    declare(fused === undefined ? ['f32', 'f32'] : ['f32', 'f32', 'f32'], ['f32']),
+    `fn in1_patch(i: u32) -> f32 { return in0[i]; }
+${FLOAT_HELPERS}
+${fused === undefined ? '' : epilogue(fused)}
 ${GEOMETRY}
 fn loadA(g: u32, m: u32, k: u32) -> f32 { return in1[(g * Og() + m) * p[2] + k]; }
 fn loadB(g: u32, k: u32, col: u32) -> f32 { return patchAt(g, k, col); }
 fn store(g: u32, m: u32, col: u32, v: f32) {
   let ohw = OH() * OW();
-  out0[((col / ohw) * O() + g * Og() + m) * ohw + col % ohw] = v;
+  out0[((col / ohw) * O() + g * Og() + m) * ohw + col % ohw] = ${fused === undefined ? 'v' : 'epilogue(v + in2[g * Og() + m])'};
 }`,
     R,
-  ),
-);
+  );
+}
+
+const forwardShader = byRows((R) => forwardCode(R));
 
 /** in0 = x, in1 = dy. */
 const filterShader = byRows((R) =>
@@ -110,18 +115,31 @@ fn store(g: u32, m: u32, col: u32, v: f32) {
   ),
 );
 
-const conv2dKernel = kernel(
-  convOps.conv2d,
-  ([x, w], attrs, { backend, outputs }) => {
-    const y = outputs[0]!.shape;
-    const g = geometry(x!.shape, w!.shape, y, attrs);
-    const [Nb, , , , , OH, OW, KH, KW, , , , , , , Cg, Og] = g as number[] as [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-    const M = Og, N = Nb * OH * OW, K = Cg * KH * KW;
-    const out = backend.alloc('float32', Nb * w!.shape[0]! * OH * OW);
-    backend.dispatch({ code: forwardShader(rowsPerLane(M)), inputs: [x!.data, w!.data], outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
-    return [out];
+function runConv(backend: WebGPUBackend, x: TensorInfo<GpuData>, w: TensorInfo<GpuData>, bias: TensorInfo<GpuData> | undefined, y: readonly number[], attrs: ConvAttrs, code: (R: 1 | 2 | 4) => string): GpuData {
+  const g = geometry(x.shape, w.shape, y, attrs);
+  const [Nb, , , , , OH, OW, KH, KW] = g as [number, number, number, number, number, number, number, number, number];
+  const Cg = g[15]!, Og = g[16]!;
+  const M = Og, N = Nb * OH * OW, K = Cg * KH * KW;
+  const out = backend.alloc('float32', Nb * w.shape[0]! * OH * OW);
+  const inputs = bias === undefined ? [x.data, w.data] : [x.data, w.data, bias.data];
+  backend.dispatch({ code: code(rowsPerLane(M)), inputs, outputs: [out], params: [M, N, K, ...g], workgroups: gemmGrid(M, N, attrs.groups) });
+  return out;
+}
+
+const conv2dKernel = kernel(convOps.conv2d, ([x, w], attrs, { backend, outputs }) => [runConv(backend, x!, w!, undefined, outputs[0]!.shape, attrs, forwardShader)], { dtypes: ['float32'] });
+
+/** Shaders of fusedConv2d by activation and rows per lane. */
+const fusedShaders = new Map<string, (R: 1 | 2 | 4) => string>();
+
+const fusedConv2dKernel = kernel(
+  convOps.fusedConv2d,
+  ([x, w, b], attrs, { backend, outputs }) => {
+    const key = attrs.activation?.op ?? 'none';
+    let code = fusedShaders.get(key);
+    if (code === undefined) fusedShaders.set(key, (code = byRows((R) => forwardCode(R, attrs.activation))));
+    return [runConv(backend, x!, w!, b!, outputs[0]!.shape, attrs, code)];
   },
-  { dtypes: ['float32'] },
+  { dtypes: ['float32'], accepts: (_inputs, { activation }) => fusable(activation) },
 );
 
 const backpropFilterKernel = kernel(
@@ -163,4 +181,4 @@ const backpropInputKernel = kernel(
 );
 
 /** Kernels of the convolutions. */
-export const convKernels: KernelDef[] = [conv2dKernel, backpropFilterKernel, backpropInputKernel];
+export const convKernels: KernelDef[] = [conv2dKernel, fusedConv2dKernel, backpropFilterKernel, backpropInputKernel];
