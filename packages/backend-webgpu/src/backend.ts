@@ -54,6 +54,9 @@ export function f32Bits(v: number): number {
   return new Uint32Array(f.buffer)[0]!;
 }
 
+/** Dispatches recorded into one command buffer before it is submitted. */
+const COMMANDS_PER_SUBMIT = 64;
+
 /** Invocations per workgroup of the 1-D kernels. */
 export const WORKGROUP = 64;
 const MAX_GROUPS = 65535;
@@ -110,6 +113,11 @@ export class WebGPUBackend implements Backend<GpuData> {
   private lost: string | undefined;
   /** The first GPU error not yet reported (reported by the next op or read). */
   private failure: string | undefined;
+  /** Commands recorded since the last submit: dispatches, clears and copies go into one command buffer. */
+  private encoder: GPUCommandEncoder | undefined;
+  private recorded = 0;
+  /** Buffers to destroy once the commands that use them are submitted. */
+  private retired: GPUBuffer[] = [];
 
   constructor(options: WebGPUBackendOptions = {}) {
     this.poolLimit = options.poolLimitBytes ?? 256 * 2 ** 20;
@@ -192,6 +200,8 @@ export class WebGPUBackend implements Backend<GpuData> {
     if (values.length === 0) return;
     // bool is stored one u32 per element.
     const words = dtype === 'bool' ? Uint32Array.from(values as Uint8Array) : values;
+    // Queue writes run before commands not yet submitted: submit those first (the buffer may be a pooled one they still read).
+    this.flush();
     this.device.queue.writeBuffer(buffer, 0, words.buffer, words.byteOffset, values.length * 4);
     this.counts.uploadedBytes += values.length * 4;
   }
@@ -214,9 +224,8 @@ export class WebGPUBackend implements Backend<GpuData> {
     if (size === 0) return out;
     const bytes = size * 4;
     const staging = this.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(handle.buffer, 0, staging, 0, bytes);
-    this.device.queue.submit([encoder.finish()]);
+    this.commands().copyBufferToBuffer(handle.buffer, 0, staging, 0, bytes);
+    this.flush();
     await staging.mapAsync(GPUMapMode.READ);
     const mapped = staging.getMappedRange();
     if (dtype === 'bool') {
@@ -238,7 +247,7 @@ export class WebGPUBackend implements Backend<GpuData> {
     this.counts.liveBuffers--;
     this.counts.liveBytes -= buffer.size;
     if (this.counts.pooledBytes + buffer.size > this.poolLimit) {
-      buffer.destroy();
+      this.retire(buffer);
       return;
     }
     let free = this.pool.get(buffer.size);
@@ -250,7 +259,7 @@ export class WebGPUBackend implements Backend<GpuData> {
 
   /** Destroys the pooled buffers (live tensors keep theirs). */
   trimPool(): void {
-    for (const free of this.pool.values()) for (const b of free) b.destroy();
+    for (const free of this.pool.values()) for (const b of free) this.retire(b);
     this.pool.clear();
     this.counts.pooledBuffers = 0;
     this.counts.pooledBytes = 0;
@@ -259,17 +268,13 @@ export class WebGPUBackend implements Backend<GpuData> {
   /** Fills `data` with zeros on the GPU. */
   clear(data: GpuData): void {
     if (data.bytes === 0) return;
-    const encoder = this.device.createCommandEncoder();
-    encoder.clearBuffer(data.buffer, 0, Math.ceil(data.bytes / 4) * 4);
-    this.device.queue.submit([encoder.finish()]);
+    this.commands().clearBuffer(data.buffer, 0, Math.ceil(data.bytes / 4) * 4);
   }
 
   /** Copies the first `size` elements of `from` into `to` on the GPU. */
   copy(from: GpuData, to: GpuData, size: number): void {
     if (size === 0) return;
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(from.buffer, 0, to.buffer, 0, size * 4);
-    this.device.queue.submit([encoder.finish()]);
+    this.commands().copyBufferToBuffer(from.buffer, 0, to.buffer, 0, size * 4);
   }
 
   /** Runs one compute dispatch (queued; results are read with `read`). */
@@ -287,16 +292,37 @@ export class WebGPUBackend implements Backend<GpuData> {
       entries.push({ binding: entries.length, resource: { buffer: paramBuffer } });
     }
     const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    const pass = this.commands().beginComputePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(workgroups[0], workgroups[1], workgroups[2]);
     pass.end();
-    device.queue.submit([encoder.finish()]);
-    // Destroying after submit is allowed: the queued work keeps it until it finishes.
-    paramBuffer?.destroy();
+    if (paramBuffer !== undefined) this.retire(paramBuffer);
     this.counts.dispatches++;
+    // A bounded batch: the GPU starts on work while more is recorded.
+    if (++this.recorded >= COMMANDS_PER_SUBMIT) this.flush();
+  }
+
+  /** The command encoder recording the current batch. */
+  private commands(): GPUCommandEncoder {
+    return (this.encoder ??= this.device.createCommandEncoder());
+  }
+
+  /** A buffer to destroy after the recorded commands that may use it are submitted. */
+  private retire(buffer: GPUBuffer): void {
+    if (this.encoder === undefined) buffer.destroy();
+    else this.retired.push(buffer);
+  }
+
+  /** Submits the recorded commands (reads and host writes call it; so does every {@link COMMANDS_PER_SUBMIT}th dispatch). */
+  flush(): void {
+    if (this.encoder === undefined) return;
+    this.device.queue.submit([this.encoder.finish()]);
+    this.encoder = undefined;
+    this.recorded = 0;
+    // Destroying after submit is allowed: the queued work keeps them until it finishes.
+    for (const b of this.retired) b.destroy();
+    this.retired = [];
   }
 
   private pipeline(code: string): GPUComputePipeline {
@@ -311,6 +337,7 @@ export class WebGPUBackend implements Backend<GpuData> {
 
   /** Resolves when the GPU has finished all work queued so far. */
   async sync(): Promise<void> {
+    this.flush();
     await this.device.queue.onSubmittedWorkDone();
   }
 }

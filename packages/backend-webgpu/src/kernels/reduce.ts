@@ -8,7 +8,7 @@ import { type DType, type KernelDef, reduceOps, stridesOf } from '@nn/tensor';
 import { kernelsFor, reductionLayout } from '@nn/tensor/kernel';
 import { type GpuData, type WebGPUBackend, wgslType } from '../backend.js';
 import { declare, FLOAT_HELPERS } from '../wgsl.js';
-import { stridedCopy } from './layout.js';
+import { filled, stridedCopy } from './layout.js';
 
 const kernel = kernelsFor<WebGPUBackend>('webgpu');
 const LANES = 64;
@@ -91,11 +91,12 @@ function blocks(backend: WebGPUBackend, x: { data: GpuData; shape: readonly numb
 function runReduce(backend: WebGPUBackend, x: { data: GpuData; shape: readonly number[]; dtype: DType }, axes: readonly number[], outDtype: DType, code: (t: string) => string, empty: number): GpuData {
   const b = blocks(backend, x, axes);
   const n = b.outer * b.inner;
-  const out = backend.alloc(outDtype, n);
   if (b.reduced === 0) {
-    const fill = new (outDtype === 'int32' ? Int32Array : Float32Array)(n).fill(empty);
-    backend.device.queue.writeBuffer(out.buffer, 0, fill);
-  } else if (n > 0) {
+    if (b.temp) backend.disposeData(b.data);
+    return filled(backend, outDtype, n, empty);
+  }
+  const out = backend.alloc(outDtype, n);
+  if (n > 0) {
     const y = Math.ceil(n / MAX_GROUPS);
     backend.dispatch({ code: code(wgslType(x.dtype)), inputs: [b.data], outputs: [out], params: [b.outer, b.reduced, b.inner], workgroups: [Math.ceil(n / y), y, 1] });
   }
