@@ -271,10 +271,10 @@ export class WebGPUBackend implements Backend<GpuData> {
     this.commands().clearBuffer(data.buffer, 0, Math.ceil(data.bytes / 4) * 4);
   }
 
-  /** Copies the first `size` elements of `from` into `to` on the GPU. */
-  copy(from: GpuData, to: GpuData, size: number): void {
+  /** Copies `size` elements of `from` (from element `fromAt`) into `to` (at element `toAt`) on the GPU. */
+  copy(from: GpuData, to: GpuData, size: number, fromAt = 0, toAt = 0): void {
     if (size === 0) return;
-    this.commands().copyBufferToBuffer(from.buffer, 0, to.buffer, 0, size * 4);
+    this.commands().copyBufferToBuffer(from.buffer, fromAt * 4, to.buffer, toAt * 4, size * 4);
   }
 
   /** Runs one compute dispatch (queued; results are read with `read`). */

@@ -10,11 +10,12 @@ import { hostOnlyKernels } from './kernels/host.js';
 import { indexingKernels } from './kernels/indexing.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
+import { normKernels } from './kernels/norm.js';
 import { poolKernels } from './kernels/pool.js';
 import { randomKernels } from './kernels/random.js';
 import { reduceKernels } from './kernels/reduce.js';
 
-const kernels: KernelDef[] = [...elementwiseKernels, ...layoutKernels, ...reduceKernels, ...matmulKernels, ...convKernels, ...poolKernels, ...indexingKernels, ...randomKernels, ...(hostOnlyKernels as KernelDef[])];
+const kernels: KernelDef[] = [...elementwiseKernels, ...layoutKernels, ...reduceKernels, ...matmulKernels, ...convKernels, ...normKernels, ...poolKernels, ...indexingKernels, ...randomKernels, ...(hostOnlyKernels as KernelDef[])];
 
 let options: WebGPUBackendOptions = {};
 

@@ -1,4 +1,4 @@
-import { avgPool2d, conv2d, maxPool2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
+import { avgPool2d, batchNorm, conv2d, maxPool2d, maxPool2dWithIndices, maxUnpool2d } from '@nn/layers-conv';
 import { grad } from '@nn/autograd';
 import { cholesky } from '@nn/linalg';
 import { assertBackendConformanceAsync } from '@nn/testing';
@@ -88,6 +88,16 @@ describe('webgpu backend', () => {
         return [conv2d(x, w, b, { padding: 1, stride: 2, activation }), nn.linear(xl, wl, bl, { activation })];
       }, 1e-4);
     }
+  });
+
+  it('batch norm in training: one kernel per pass, statistics and gradients as cpu', async () => {
+    await agree(() => {
+      const x = t([3, 5, 7, 6], 40), w = t([5], 41, true), b = t([5], 42);
+      const seed = t([3, 5, 7, 6], 43);
+      const f = (a: nn.Tensor, g: nn.Tensor, h: nn.Tensor) => nn.sum(nn.mul(batchNorm(a, null, null, g, h, { training: true }), seed));
+      const [dx, dw, db] = grad(f, [0, 1, 2])(x, w, b);
+      return [batchNorm(x, null, null, w, b, { training: true }), dx!, dw!, db!];
+    }, 1e-4);
   });
 
   it('pooling with switches, average pooling (padding, ceil mode) and their gradients, unpooling', async () => {
