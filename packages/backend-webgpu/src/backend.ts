@@ -314,7 +314,7 @@ export class WebGPUBackend implements Backend<GpuData> {
     else this.retired.push(buffer);
   }
 
-  /** Submits the recorded commands (reads and host writes call it; so does every {@link COMMANDS_PER_SUBMIT}th dispatch). */
+  /** Submits the recorded commands (reads and host writes call it; so does every 64th dispatch). */
   flush(): void {
     if (this.encoder === undefined) return;
     this.device.queue.submit([this.encoder.finish()]);
