@@ -6,7 +6,6 @@ import { getEngine, type KernelDef, type Plugin, REGISTRY_API_VERSION } from '@n
 import { WebGPUBackend, type WebGPUBackendOptions, type WebGPUStats } from './backend.js';
 import { convKernels } from './kernels/conv.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
-import { hostOnlyKernels } from './kernels/host.js';
 import { indexingKernels } from './kernels/indexing.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
@@ -15,7 +14,7 @@ import { poolKernels } from './kernels/pool.js';
 import { randomKernels } from './kernels/random.js';
 import { reduceKernels } from './kernels/reduce.js';
 
-const kernels: KernelDef[] = [...elementwiseKernels, ...layoutKernels, ...reduceKernels, ...matmulKernels, ...convKernels, ...normKernels, ...poolKernels, ...indexingKernels, ...randomKernels, ...(hostOnlyKernels as KernelDef[])];
+const kernels: KernelDef[] = [...elementwiseKernels, ...layoutKernels, ...reduceKernels, ...matmulKernels, ...convKernels, ...normKernels, ...poolKernels, ...indexingKernels, ...randomKernels];
 
 let options: WebGPUBackendOptions = {};
 

@@ -60,14 +60,18 @@ function inputTransform(config: ModelConfig): BatchTransform {
   return p === 0 ? normalize : (x, random) => normalize(x, random).pad([[0, 0], [0, 0], [p, p], [p, p]]);
 }
 
+/** Where a command loads its data: on a GPU the data stays on the host (its statistics are read there) and each batch moves to the GPU when the model first uses it. */
+function dataBackend(): string {
+  return getBackend() === 'webgpu' ? 'cpu' : getBackend();
+}
+
 /** `nn train`: trains, prints the final test accuracy, writes checkpoint and curves. Returns the test accuracy. */
 export async function train(args: TrainArgs, log: (line: string) => void = console.log): Promise<number> {
   prepareOutDir(args.out);
   for (const warning of args.ignored) log(`warning: ${warning}`);
   manualSeed(args.seed);
-  // On a GPU the data stays on the host (its statistics are read there); each batch moves to the GPU when the model first uses it.
   const gpu = getBackend() === 'webgpu';
-  const data = withBackend(gpu ? 'cpu' : getBackend(), () => loadData(args.data, args.dataDir));
+  const data = withBackend(dataBackend(), () => loadData(args.data, args.dataDir));
   let { images, labels } = data.train;
   if (args.trainSize !== undefined && args.trainSize < images.shape[0]!) {
     const n = args.trainSize;
@@ -118,7 +122,7 @@ export async function evalCheckpoint(args: EvalArgs, log: (line: string) => void
   model.loadStateDict(tensors);
   const dataName = args.data ?? config.data;
   const gpu = getBackend() === 'webgpu';
-  const { test } = withBackend(gpu ? 'cpu' : getBackend(), () => loadData(dataName, args.dataDir));
+  const { test } = withBackend(dataBackend(), () => loadData(dataName, args.dataDir));
   const loader = new DataLoader(new TensorDataset(test.images, test.labels), { batchSize: args.batch, transform: inputTransform(config) });
   const evalOptions = { loss: 'crossEntropy' as const, metrics: ['accuracy' as const] };
   const result = gpu ? await evaluateAsync(model, loader, evalOptions) : evaluate(model, loader, evalOptions);

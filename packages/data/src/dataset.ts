@@ -40,13 +40,12 @@ export class TensorDataset implements Dataset {
 
   getBatch(indices: Int32Array): Tensor[] {
     // Batches are gathered where the data lives (a host-side data set stays on the host; a GPU moves each batch once, when it is used).
-    const batch = withBackend(this.tensors[0]?.backend ?? getBackend(), () => {
+    return withBackend(this.tensors[0]?.backend ?? getBackend(), () => {
       const idx = tensor(indices);
-      const out = this.tensors.map((t) => t.gather(idx, 0));
+      const batch = this.tensors.map((t) => t.gather(idx, 0));
       idx.dispose();
-      return out;
+      return batch;
     });
-    return batch;
   }
 }
 

@@ -428,6 +428,14 @@ export class Engine {
       const why = own !== undefined ? `the '${backend.name}' kernel does not take ${metas.map((m) => m.dtype).join(', ')} inputs` : `no kernel for op '${name}' on backend '${backend.name}'`;
       throw new BackendError(`${why} nor is there one on 'cpu', and the op has no composite decomposition`, name);
     }
+    // A GPU's computed data can only be read asynchronously: the fallback, which is synchronous, cannot move it.
+    const unreadable = inputs.filter((t) => !this.canReadSync(t));
+    if (unreadable.length > 0) {
+      throw new BackendError(
+        `no '${backend.name}' kernel for this op, and its inputs ${unreadable.map((t) => fmtShape(t.shape)).join(', ')} are readable only asynchronously there, so it cannot fall back to 'cpu': copy them with await toCpu([...]) and run it under withBackend('cpu', ...)`,
+        name,
+      );
+    }
     const cpu = this.instance('cpu');
     if (backend !== cpu && !this.warned.has(name)) {
       this.warned.add(name);

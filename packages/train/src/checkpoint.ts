@@ -26,16 +26,19 @@ const MODEL_FILE = 'model.safetensors';
 const OPTIMIZER_FILE = 'optimizer.safetensors';
 
 /** Saves the model (and optimizer) to `dir`, with the global random state. */
-export function saveCheckpoint(dir: string, { model, optimizer, epoch = 0, metadata = {} }: { model: Module; optimizer?: Optimizer; epoch?: number; metadata?: Record<string, string> }): void {
+export function saveCheckpoint(dir: string, checkpoint: { model: Module; optimizer?: Optimizer; epoch?: number; metadata?: Record<string, string> }): void {
+  for (const { file, tensors, metadata } of checkpointFiles(dir, checkpoint)) saveSafetensors(file, tensors, metadata);
+}
+
+/** The checkpoint's files (the directory made): the weights with the run's metadata, and the optimizer state. */
+function checkpointFiles(dir: string, { model, optimizer, epoch = 0, metadata = {} }: Parameters<typeof saveCheckpoint>[1]): { file: string; tensors: Record<string, Tensor>; metadata: Record<string, string> }[] {
   mkdirSync(dir, { recursive: true });
-  const meta = { ...metadata, 'nn.epoch': String(epoch), 'nn.seedState': String(getSeedState()) };
-  saveSafetensors(join(dir, MODEL_FILE), model.stateDict(), meta);
+  const files: { file: string; tensors: Record<string, Tensor>; metadata: Record<string, string> }[] = [{ file: join(dir, MODEL_FILE), tensors: model.stateDict(), metadata: { ...metadata, 'nn.epoch': String(epoch), 'nn.seedState': String(getSeedState()) } }];
   if (optimizer) {
     const state = optimizer.stateDict();
-    saveSafetensors(join(dir, OPTIMIZER_FILE), state.tensors, {
-      'nn.optimizer': JSON.stringify({ kind: state.kind, hyperparameters: state.hyperparameters, groups: state.groups, step: state.step }),
-    });
+    files.push({ file: join(dir, OPTIMIZER_FILE), tensors: state.tensors, metadata: { 'nn.optimizer': JSON.stringify({ kind: state.kind, hyperparameters: state.hyperparameters, groups: state.groups, step: state.step }) } });
   }
+  return files;
 }
 
 /**
@@ -43,22 +46,15 @@ export function saveCheckpoint(dir: string, { model, optimizer, epoch = 0, metad
  * data asynchronously (webgpu): weights and optimizer state are first read
  * to the host.
  */
-export async function saveCheckpointAsync(dir: string, { model, optimizer, epoch = 0, metadata = {} }: { model: Module; optimizer?: Optimizer; epoch?: number; metadata?: Record<string, string> }): Promise<void> {
-  mkdirSync(dir, { recursive: true });
-  const meta = { ...metadata, 'nn.epoch': String(epoch), 'nn.seedState': String(getSeedState()) };
-  const write = async (file: string, tensors: Record<string, Tensor>, fileMeta: Record<string, string>) => {
+export async function saveCheckpointAsync(dir: string, checkpoint: { model: Module; optimizer?: Optimizer; epoch?: number; metadata?: Record<string, string> }): Promise<void> {
+  for (const { file, tensors, metadata } of checkpointFiles(dir, checkpoint)) {
     const names = Object.keys(tensors);
     const copies = await toCpu(names.map((n) => tensors[n]!));
     try {
-      saveSafetensors(join(dir, file), Object.fromEntries(names.map((n, i) => [n, copies[i]!])), fileMeta);
+      saveSafetensors(file, Object.fromEntries(names.map((n, i) => [n, copies[i]!])), metadata);
     } finally {
       dispose(copies);
     }
-  };
-  await write(MODEL_FILE, model.stateDict(), meta);
-  if (optimizer) {
-    const state = optimizer.stateDict();
-    await write(OPTIMIZER_FILE, state.tensors, { 'nn.optimizer': JSON.stringify({ kind: state.kind, hyperparameters: state.hyperparameters, groups: state.groups, step: state.step }) });
   }
 }
 

@@ -8,7 +8,7 @@ import { noGrad } from '@nn/autograd';
 import type { DataLoader } from '@nn/data';
 import type { Module } from '@nn/layers-core';
 import { clipGradNorm as clip, type Optimizer } from '@nn/optim';
-import { BackendError, canReadSync, concat, dispose, getBackend, keep, type Tensor, tensor, tidy, type TypedArray, ValueError, withBackend } from '@nn/tensor';
+import { BackendError, canReadSync, concat, dispose, getBackend, keep, type Tensor, tidy, toCpu, ValueError, withBackend } from '@nn/tensor';
 import type { BatchLogs, Callback, TrainContext } from './callbacks.js';
 import { type EpochLogs, History } from './history.js';
 import { type LossFn, type LossName, resolveLoss } from './losses.js';
@@ -81,7 +81,7 @@ export function fitAsync(model: Module, loader: DataLoader, options: FitOptions)
  * it must wait for (a GPU backend's loss and outputs), which the runner
  * resolves and passes back.
  */
-type Steps<T> = Generator<Promise<TypedArray[]> | void, T, TypedArray[] | undefined>;
+type Steps<T> = Generator<Promise<Tensor[]> | void, T, Tensor[] | undefined>;
 
 /** Runs a step generator to its end, synchronously. */
 function runToEnd<T>(steps: Steps<T>, name: string): T {
@@ -99,7 +99,7 @@ async function runYielding<T>(steps: Steps<T>): Promise<T> {
   for (let r = steps.next(); ; ) {
     if (r.done) return r.value;
     if (r.value !== undefined) {
-      let values: TypedArray[];
+      let values: Tensor[];
       try {
         values = await r.value;
       } catch (e) {
@@ -120,10 +120,9 @@ async function runYielding<T>(steps: Steps<T>): Promise<T> {
  * read so (cpu, wasm), else cpu copies made from `await data()` (webgpu),
  * which the caller disposes.
  */
-function* readable(tensors: readonly Tensor[]): Generator<Promise<TypedArray[]>, { tensors: Tensor[]; copies: boolean; backend: string }, TypedArray[] | undefined> {
+function* readable(tensors: readonly Tensor[]): Generator<Promise<Tensor[]>, { tensors: Tensor[]; copies: boolean; backend: string }, Tensor[] | undefined> {
   if (tensors.every(canReadSync)) return { tensors: [...tensors], copies: false, backend: getBackend() };
-  const values = (yield Promise.all(tensors.map((t) => t.data())))!;
-  return { tensors: withBackend('cpu', () => tensors.map((t, i) => keep(tensor(values[i]!, t.shape, t.dtype)))), copies: true, backend: 'cpu' };
+  return { tensors: (yield toCpu(tensors))!, copies: true, backend: 'cpu' };
 }
 
 /** The training loop, one yield per batch. */

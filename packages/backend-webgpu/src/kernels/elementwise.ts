@@ -107,12 +107,9 @@ function unaryKernel(op: string): KernelDef {
 
 function binaryKernel(op: keyof typeof binary): KernelDef {
   const handle = (elementwiseOps as Record<string, Parameters<typeof kernel>[0]>)[op]!;
-  const logical = op === 'logicalAnd' || op === 'logicalOr';
-  return kernel(handle, ([a, b], _attrs, { backend, outputs }) => [runElementwise(backend, [a!, b!], outputs[0]!.shape, outputs[0]!.dtype, ['a', 'b'], binary[op]!)], {
-    dtypes: logical ? ['bool'] : ['float32', 'int32', 'bool'],
-    // Arithmetic on bool has no WGSL meaning (u32 storage); comparisons of bools do.
-    accepts: ([x]) => (op === 'pow' ? x!.dtype === 'float32' : logical || x!.dtype !== 'bool' || op === 'eq' || op === 'ne'),
-  });
+  // pow_ is float's; logical ops take bool; arithmetic and ordering on bool (u32 storage) mean nothing in WGSL, equality does.
+  const dtypes: DType[] = op === 'pow' ? ['float32'] : op === 'logicalAnd' || op === 'logicalOr' ? ['bool'] : op === 'eq' || op === 'ne' ? ['float32', 'int32', 'bool'] : ['float32', 'int32'];
+  return kernel(handle, ([a, b], _attrs, { backend, outputs }) => [runElementwise(backend, [a!, b!], outputs[0]!.shape, outputs[0]!.dtype, ['a', 'b'], binary[op]!)], { dtypes });
 }
 
 const whereKernel = kernel(elementwiseOps.where, ([c, a, b], _attrs, { backend, outputs }) => [
